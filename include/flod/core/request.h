@@ -1,0 +1,43 @@
+#pragma once
+// A decoded request: what every codec produces and every handler consumes. No field says
+// which protocol asked.
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "flod/core/op.h"
+#include "flod/core/options.h"
+
+namespace flod {
+
+inline constexpr std::string_view kDefaultNamespace = "default";
+
+// Arguments that some operations carry inside the value field; the codec decodes them.
+struct RequestArgs {
+  std::vector<std::string> keys;   // kv mget
+  std::string path;                // kv json get/set/del (JSON text to write is in `value`)
+  std::string cursor;              // kv scan: opaque cursor from the previous page (no marker)
+  int64_t delta = 1;               // kv incr
+  std::vector<uint64_t> seqs;      // queue ack/nack/touch/dlq ops
+};
+
+// State a parked request keeps between runs of its handler (see dispatch/waiters).
+struct WaitState {
+  bool may_park = true;     // false once the deadline passed: the handler must answer now
+  bool armed = false;       // the handler recorded what it waits for
+  uint64_t observed = 0;    // handler-defined, e.g. the version a watch started from
+  uint64_t observed2 = 0;
+};
+
+struct Request {
+  Op op = Op::kPing;
+  std::string ns{kDefaultNamespace};
+  std::string key;     // key, or queue/stream name
+  std::string value;
+  Options options;
+  RequestArgs args;
+  WaitState wait;
+};
+
+}  // namespace flod

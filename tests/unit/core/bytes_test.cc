@@ -1,0 +1,54 @@
+#include "flod/core/bytes.h"
+
+#include <gtest/gtest.h>
+
+namespace flod {
+namespace {
+
+TEST(ByteReaderTest, ReadsLittleEndianFieldsInOrder) {
+  std::string buffer;
+  ByteWriter writer(buffer);
+  writer.U8(7);
+  writer.U16(0x1234);
+  writer.U32(0xDEADBEEF);
+  writer.U64(0x0102030405060708ULL);
+  writer.Str16("abc");
+
+  ByteReader reader(buffer);
+  uint8_t a = 0;
+  uint16_t b = 0;
+  uint32_t c = 0;
+  uint64_t d = 0;
+  std::string_view s;
+  ASSERT_TRUE(reader.ReadU8(a) && reader.ReadU16(b) && reader.ReadU32(c) && reader.ReadU64(d));
+  ASSERT_TRUE(reader.ReadStr16(s));
+  EXPECT_EQ(a, 7);
+  EXPECT_EQ(b, 0x1234);
+  EXPECT_EQ(c, 0xDEADBEEF);
+  EXPECT_EQ(d, 0x0102030405060708ULL);
+  EXPECT_EQ(s, "abc");
+  EXPECT_TRUE(reader.empty());
+}
+
+TEST(ByteReaderTest, RefusesToReadPastTheEnd) {
+  std::string buffer("\x05\x00ab", 4);  // length 5 but only 2 bytes follow
+  ByteReader reader(buffer);
+  std::string_view s;
+  EXPECT_FALSE(reader.ReadStr16(s));
+  uint64_t big = 0;
+  ByteReader short_reader(std::string_view("\x01\x02", 2));
+  EXPECT_FALSE(short_reader.ReadU64(big));
+}
+
+TEST(ByteReaderTest, BigEndianU64MatchesWriter) {
+  std::string buffer;
+  ByteWriter(buffer).U64Be(1700000000500ULL);
+  EXPECT_EQ(static_cast<uint8_t>(buffer[0]), 0x00);
+  uint64_t value = 0;
+  ByteReader reader(buffer);
+  ASSERT_TRUE(reader.ReadU64Be(value));
+  EXPECT_EQ(value, 1700000000500ULL);
+}
+
+}  // namespace
+}  // namespace flod
