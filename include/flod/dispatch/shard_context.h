@@ -1,0 +1,41 @@
+#pragma once
+// Everything one shard owns. A ShardContext lives on its shard's thread; handlers run there
+// and nowhere else, so nothing in it is locked.
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "flod/core/change_sink.h"
+#include "flod/core/clock.h"
+#include "flod/core/op.h"
+#include "flod/engine/kv/kv_engine.h"
+
+namespace flod::dispatch {
+
+// Names a thing waiters can wait on: a key, a queue, a stream.
+struct WakeKey {
+  Family family = Family::kKv;
+  std::string ns;
+  std::string name;
+  bool operator==(const WakeKey&) const = default;
+};
+
+struct ShardContext {
+  ShardContext(uint32_t id, uint32_t count, const Clock& clock_ref, ChangeSink& sink)
+      : shard_id(id), shard_count(count), clock(clock_ref), changes(sink), kv(clock_ref) {}
+
+  // Marks `name` as changed; waiters parked on it run again after the current request.
+  void Wake(Family family, std::string_view ns, std::string_view name) {
+    woken.push_back(WakeKey{family, std::string(ns), std::string(name)});
+  }
+
+  const uint32_t shard_id;
+  const uint32_t shard_count;
+  const Clock& clock;
+  ChangeSink& changes;  // WAL records of every mutation made on this shard
+  engine::KvEngine kv;
+  std::vector<WakeKey> woken;
+};
+
+}  // namespace flod::dispatch
