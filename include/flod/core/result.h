@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "flod/core/status.h"
+#include "flod/core/stream_id.h"
 
 namespace flod {
 
@@ -58,9 +59,73 @@ struct PutOldValueBody {                                 // put with return_old
   std::string old_value;
 };
 
+
+// ---- Queues ----
+struct SeqBody { uint64_t seq = 0; };                    // enqueue
+struct SeqListBody { std::vector<uint64_t> seqs; };      // batch enqueue
+struct QueueMessage {
+  uint64_t seq = 0;
+  std::string payload;
+  int64_t enqueued_at_ms = 0;
+  uint32_t delivery_count = 0;
+  uint8_t priority = 0;
+};
+struct MessagesBody { std::vector<QueueMessage> messages; };  // dequeue, peek, DLQ list
+struct QueueStatsBody {
+  uint64_t ready = 0;
+  uint64_t in_flight = 0;
+  uint64_t delayed = 0;
+  uint64_t dlq = 0;
+  uint64_t enqueued_total = 0;
+  uint64_t dequeued_total = 0;
+};
+struct CountBody { uint64_t count = 0; };                // acked/purged/trimmed/… counts
+struct NameListBody { std::vector<std::string> names; }; // queue/stream listings
+
+// ---- Streams ----
+struct StreamAppendBody { std::vector<StreamId> ids; uint32_t partition = 0; };
+struct StreamRecord {
+  StreamId id;
+  uint32_t partition = 0;
+  std::string key;       // partition key, empty when none
+  std::string payload;
+  std::vector<std::pair<std::string, std::string>> headers;
+  uint32_t delivery_count = 0;  // group reads
+};
+struct RecordsBody { std::vector<StreamRecord> records; };
+struct StreamInfoBody {
+  StreamId first;
+  StreamId last;
+  uint64_t count = 0;
+  uint64_t bytes = 0;
+  uint32_t partition_count = 1;
+  uint64_t max_count = 0;   // retention, 0 = unlimited
+  uint64_t max_age_ms = 0;
+  uint64_t max_bytes = 0;
+  uint64_t group_count = 0;
+};
+struct TrimBody { uint64_t deleted = 0; StreamId new_first; };
+struct PendingEntry {
+  StreamId id;
+  std::string consumer;
+  int64_t idle_ms = 0;
+  uint32_t delivery_count = 0;
+};
+struct PendingBody { std::vector<PendingEntry> entries; };
+struct GroupInfo {
+  std::string name;
+  std::vector<std::string> consumers;
+  uint64_t pending = 0;
+  StreamId last_delivered;
+};
+struct GroupInfoBody { std::vector<GroupInfo> groups; };
+
 using ResultBody = std::variant<std::monostate, TextBody, VersionBody, ValueBody, CounterBody,
                                 ExistsBody, MGetBody, ScanBody, HistoryBody, TxnBeginBody,
-                                TxnCommitBody, PutOldValueBody>;
+                                TxnCommitBody, PutOldValueBody, SeqBody, SeqListBody,
+                                MessagesBody, QueueStatsBody, CountBody, NameListBody,
+                                StreamAppendBody, RecordsBody, StreamInfoBody, TrimBody,
+                                PendingBody, GroupInfoBody>;
 
 struct Result {
   Status status = Status::kOk;
