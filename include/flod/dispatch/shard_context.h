@@ -13,7 +13,8 @@
 
 namespace flod::dispatch {
 
-// Names a thing waiters can wait on: a key, a queue, a stream.
+// Names a thing waiters can wait on: a key, a queue, a stream. An empty name stands for
+// everything of that family in every namespace (used after multi-key changes).
 struct WakeKey {
   Family family = Family::kKv;
   std::string ns;
@@ -29,6 +30,9 @@ struct ShardContext {
   void Wake(Family family, std::string_view ns, std::string_view name) {
     woken.push_back(WakeKey{family, std::string(ns), std::string(name)});
   }
+
+  // Marks everything of a family as changed (e.g. after a transaction commit).
+  void WakeFamily(Family family) { woken.push_back(WakeKey{family, {}, {}}); }
 
   const uint32_t shard_id;
   const uint32_t shard_count;

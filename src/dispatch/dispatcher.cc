@@ -1,0 +1,55 @@
+#include "flod/dispatch/dispatcher.h"
+
+#include <string>
+
+#include "flod/core/limits.h"
+#include "flod/core/shard_key.h"
+#include "flod/dispatch/handler_table.h"
+
+namespace flod::dispatch {
+
+Route RouteOf(const Request& request, uint32_t shard_count) {
+  if (HasFlag(request.op, op_flags::kLocal)) return {Route::Kind::kLocal, 0};
+  if (HasFlag(request.op, op_flags::kFanOut)) return {Route::Kind::kAll, 0};
+  // A transaction lives on the shard of its routing key; every op inside it goes there.
+  const std::string& name =
+      request.options.routing_key ? *request.options.routing_key : request.key;
+  return {Route::Kind::kOwner, ShardOf(request.ns, name, shard_count)};
+}
+
+std::optional<Result> Validate(const Request& request) {
+  if (request.ns.size() > kMaxNamespaceBytes) {
+    return Result::Error(Status::kBadRequest, "namespace longer than 255 bytes");
+  }
+  if (request.key.empty() && !HasFlag(request.op, op_flags::kKeyless)) {
+    const bool names_a_key = InfoOf(request.op).family == Family::kKv;
+    return Result::Error(Status::kBadRequest,
+                         names_a_key ? "key is required" : "name is required");
+  }
+  if (request.key.size() > kMaxKeyBytes) {
+    return Result::Error(Status::kBadRequest, "key longer than 65535 bytes");
+  }
+  if (request.value.size() > kMaxValueBytes) {
+    return Result::Error(Status::kBadRequest, "value larger than 16 MiB");
+  }
+  return std::nullopt;
+}
+
+Result Execute(ShardContext& shard, Request& request) {
+  Result result = Handlers().Find(request.op).run(shard, request);
+  if (result.ok() && HasFlag(request.op, op_flags::kWrite)) {
+    shard.Wake(InfoOf(request.op).family, request.ns, request.key);
+  }
+  if (result.status == Status::kPending &&
+      (!HasFlag(request.op, op_flags::kMayBlock) || !request.wait.may_park)) {
+    return Result::Error(Status::kInternal,
+                         std::string(NameOf(request.op)) + " asked to park but may not");
+  }
+  return result;
+}
+
+Result Merge(const Request& request, std::vector<Result>& parts) {
+  return Handlers().Find(request.op).merge(request, parts);
+}
+
+}  // namespace flod::dispatch
