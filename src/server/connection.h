@@ -1,0 +1,76 @@
+#pragma once
+// One client socket on one shard: reads, sniffs the protocol from the first bytes, hands
+// input to the protocol Session, and writes replies in batches. Lives on its shard's thread;
+// kept alive by shared_ptr while reads, writes or requests are outstanding.
+
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include <memory>
+#include <string>
+
+#include "flod/core/request.h"
+#include "reply.h"
+#include "session.h"
+
+namespace flod::server {
+
+class Shard;
+class ShardSet;
+struct ServerRuntime;
+
+class Connection : public std::enable_shared_from_this<Connection> {
+ public:
+  Connection(boost::asio::ip::tcp::socket socket, ServerRuntime& runtime, Shard& shard,
+             uint64_t id);
+  ~Connection();
+
+  void Start();
+  // Sends `request` to its owner shard; `on_result` runs on this connection's thread, and
+  // only while the connection is open.
+  void Submit(Request request, std::function<void(Result&&)> on_result);
+  // Queues bytes for the client; written as soon as the socket is free.
+  void Send(std::string_view bytes);
+  // Stops reading; closes the socket once everything queued has been written.
+  void CloseAfterWrite();
+  void StopReading();
+  // Closes now (server shutdown).
+  void Shutdown();
+
+  uint64_t id() const { return id_; }
+  const std::string& peer() const { return peer_; }
+  const ServerRuntime& runtime() const { return runtime_; }
+  std::string& output() { return output_; }
+
+ private:
+  void Read();
+  void OnRead(const boost::system::error_code& error, size_t bytes);
+  void ProcessInput();
+  bool ChooseSession();
+  void RejectUnserved(std::string_view protocol, std::string_view reply);
+  void Write();
+  void CloseIfDone();
+  void CloseSocket();
+
+  boost::asio::ip::tcp::socket socket_;
+  ServerRuntime& runtime_;
+  Shard& shard_;
+  const uint64_t id_;
+  std::string peer_;
+  ClosedFlag closed_;
+  std::unique_ptr<Session> session_;
+  boost::asio::steady_timer sniff_timer_;
+
+  std::string input_;
+  size_t input_size_ = 0;   // bytes of input_ that hold data (the rest is read room)
+  std::string output_;      // replies waiting for the socket
+  std::string writing_;     // the batch being written
+  bool reading_ = false;
+  bool writing_now_ = false;
+  bool read_stopped_ = false;   // EOF from the client, or the server stopped reading
+  bool close_requested_ = false;
+  bool processing_ = false;     // inside ProcessInput: batch replies into one write
+  uint64_t in_flight_ = 0;
+};
+
+}  // namespace flod::server

@@ -1,0 +1,66 @@
+#include "flo_session.h"
+
+#include <spdlog/spdlog.h>
+
+#include "connection.h"
+#include "flod/codec/flo/frame.h"
+#include "flod/codec/flo/reply_encoder.h"
+#include "flod/codec/flo/request_decoder.h"
+#include "flod/dispatch/dispatcher.h"
+
+namespace flod::server {
+
+using codec::flo::FrameStatus;
+
+FloSession::FloSession(Connection& connection, codec::flo::ConnectionProfile profile)
+    : connection_(connection), profile_(profile) {}
+
+size_t FloSession::OnInput(std::string_view input) {
+  size_t consumed = 0;
+  while (consumed < input.size()) {
+    const codec::flo::FrameResult parsed = codec::flo::ParseFrame(input.substr(consumed), profile_);
+    switch (parsed.status) {
+      case FrameStatus::kNeedMore:
+        return consumed;
+      case FrameStatus::kFatal:
+        spdlog::info("connection {} ({}): closing, unrecoverable frame: {}", connection_.id(),
+                     connection_.peer(), parsed.error);
+        codec::flo::AppendFrameRejection(profile_, parsed.error, connection_.output());
+        connection_.CloseAfterWrite();
+        return input.size();
+      case FrameStatus::kBadFrame:
+        codec::flo::AppendErrorReply(profile_, parsed.frame.header.request_id,
+                                     Status::kBadRequest, parsed.error, connection_.output());
+        break;
+      case FrameStatus::kFrame:
+        HandleFrame(parsed.frame);
+        break;
+    }
+    consumed += parsed.frame.size;
+  }
+  return consumed;
+}
+
+void FloSession::HandleFrame(const codec::flo::Frame& frame) {
+  if (profile_.framing == codec::flo::Framing::kSdkV2 && profile_.table_hash == 0) {
+    profile_.table_hash = frame.header.reserved;  // ParseFrame accepted it as a known hash
+  }
+  const uint64_t request_id = frame.header.request_id;
+  Expected<Request> decoded = codec::flo::DecodeRequest(frame, profile_);
+  if (!decoded) {
+    codec::flo::AppendErrorReply(profile_, request_id, decoded.error().status,
+                                 decoded.error().message, connection_.output());
+    return;
+  }
+  if (auto invalid = dispatch::Validate(*decoded)) {
+    codec::flo::EncodeReply(profile_, request_id, decoded->op, *invalid, connection_.output());
+    return;
+  }
+  const Op op = decoded->op;
+  connection_.Submit(std::move(*decoded),
+                     [connection = &connection_, profile = profile_, request_id, op](Result&& result) {
+                       codec::flo::EncodeReply(profile, request_id, op, result, connection->output());
+                     });
+}
+
+}  // namespace flod::server

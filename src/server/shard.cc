@@ -1,0 +1,198 @@
+#include "shard.h"
+
+#include <boost/asio/post.hpp>
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <chrono>
+
+#include "connection.h"
+#include "flod/core/limits.h"
+#include "flod/dispatch/dispatcher.h"
+
+namespace flod::server {
+namespace {
+
+constexpr auto kMaintenancePeriod = std::chrono::milliseconds(100);
+constexpr size_t kReclaimBudget = 10'000;
+constexpr int kMaxWakeRounds = 16;
+
+uint32_t WaitMsOf(const Request& request) {
+  const uint32_t wait = std::max(request.options.block_ms.value_or(0),
+                                 request.options.wait_ms.value_or(0));
+  return std::min(wait, kMaxBlockMs);
+}
+
+dispatch::WakeKey WakeKeyOf(const Request& request) {
+  return dispatch::WakeKey{InfoOf(request.op).family, request.ns, request.key};
+}
+
+}  // namespace
+
+Shard::Shard(uint32_t id, uint32_t count, const ServerConfig& config, const Clock& clock,
+             std::unique_ptr<ShardLog> log)
+    : config_(config),
+      work_(io_.get_executor()),
+      log_(std::move(log)),
+      context_(id, count, clock, *log_),
+      waiters_([this](const Waiters::Parked& parked) { OnDeadline(parked); }),
+      maintenance_timer_(io_) {}
+
+Shard::~Shard() { Join(); }
+
+void Shard::StartThread() {
+  ScheduleMaintenance();
+  thread_ = std::thread([this] {
+    try {
+      io_.run();
+    } catch (const std::exception& error) {
+      spdlog::critical("shard {} stopped by an exception: {}", id(), error.what());
+      std::abort();
+    }
+  });
+}
+
+void Shard::Join() {
+  if (thread_.joinable()) thread_.join();
+}
+
+void Shard::Run(Request request, ReplyFn reply, ClosedFlag closed) {
+  if (HasFlag(request.op, op_flags::kWrite) && !log_->Writable()) {
+    reply(Result::Error(Status::kUnavailable, log_->FailureMessage()));
+    return;
+  }
+  Result result = dispatch::Execute(context_, request);
+  if (result.status == Status::kPending) {
+    Park(std::move(request), std::move(reply), std::move(closed));
+  } else {
+    Complete(request, std::move(result), reply);
+  }
+  ProcessWakeups();
+}
+
+void Shard::RunPart(Request request, ReplyFn reply) {
+  if (HasFlag(request.op, op_flags::kWrite) && !log_->Writable()) {
+    reply(Result::Error(Status::kUnavailable, log_->FailureMessage()));
+    return;
+  }
+  request.wait.may_park = false;
+  Result result = dispatch::Execute(context_, request);
+  Complete(request, std::move(result), reply);
+  ProcessWakeups();
+}
+
+// Replies leave only once every WAL record appended so far is flushed (and synced in sync
+// mode), so a client never sees a write, or a read of it, that a crash could undo.
+void Shard::Complete(const Request& request, Result result, const ReplyFn& reply) {
+  if (!log_->HasUnflushed() && held_replies_.empty()) {
+    reply(std::move(result));
+    return;
+  }
+  held_replies_.push_back(HeldReply{reply, std::move(result), HasFlag(request.op, op_flags::kWrite)});
+  if (!flush_posted_) {
+    flush_posted_ = true;
+    boost::asio::post(io_, [this] { FlushLog(); });
+  }
+}
+
+void Shard::FlushLog() {
+  flush_posted_ = false;
+  const std::string error = log_->Flush(config_.durability == Durability::kSync);
+  if (!error.empty()) spdlog::error("shard {}: write-ahead log flush failed: {}", id(), error);
+  std::vector<HeldReply> held = std::move(held_replies_);
+  held_replies_.clear();
+  for (HeldReply& h : held) {
+    if (!error.empty() && h.wrote) {
+      h.reply(Result::Error(Status::kInternal, "write-ahead log failed: " + error));
+    } else {
+      h.reply(std::move(h.result));
+    }
+  }
+}
+
+void Shard::Park(Request request, ReplyFn reply, ClosedFlag closed) {
+  const uint32_t wait_ms = WaitMsOf(request);
+  const dispatch::WakeKey key = WakeKeyOf(request);
+  auto parked = std::make_shared<ParkedRequest>(io_, std::move(request), std::move(reply),
+                                                std::move(closed));
+  waiters_.Park(key, std::move(parked), wait_ms);
+}
+
+void Shard::RetryParked(const Waiters::Parked& parked) {
+  if (parked->finished) return;
+  if (parked->closed && parked->closed->load()) {
+    waiters_.Finish(parked);  // nobody to answer: drop it before it takes anything
+    return;
+  }
+  Result result = dispatch::Execute(context_, parked->request);
+  if (result.status == Status::kPending) return;
+  waiters_.Finish(parked);
+  Complete(parked->request, std::move(result), parked->reply);
+}
+
+void Shard::OnDeadline(const Waiters::Parked& parked) {
+  parked->request.wait.may_park = false;
+  RetryParked(parked);
+  ProcessWakeups();
+}
+
+void Shard::ProcessWakeups() {
+  for (int round = 0; round < kMaxWakeRounds && !context_.woken.empty(); ++round) {
+    std::vector<dispatch::WakeKey> keys = std::move(context_.woken);
+    context_.woken.clear();
+    if (waiters_.size() == 0) continue;
+    for (const dispatch::WakeKey& key : keys) {
+      for (const Waiters::Parked& parked : waiters_.WaitingOn(key)) RetryParked(parked);
+    }
+  }
+  context_.woken.clear();
+}
+
+void Shard::ScheduleMaintenance() {
+  maintenance_timer_.expires_after(kMaintenancePeriod);
+  maintenance_timer_.async_wait([this](const boost::system::error_code& error) {
+    if (error) return;
+    context_.kv.ReclaimExpired(kReclaimBudget);
+    ProcessWakeups();
+    ScheduleMaintenance();
+  });
+}
+
+void Shard::Adopt(const std::shared_ptr<Connection>& connection) {
+  connections_.emplace(connection.get(), connection);
+}
+
+void Shard::Forget(Connection* connection) { connections_.erase(connection); }
+
+void Shard::BeginDrain() {
+  draining_ = true;
+  for (auto& [raw, connection] : connections_) connection->StopReading();
+  for (const Waiters::Parked& parked : waiters_.All()) {
+    parked->request.wait.may_park = false;
+    RetryParked(parked);
+  }
+  ProcessWakeups();
+  CheckDrained();
+}
+
+void Shard::CheckDrained() {
+  if (in_flight_ == 0 && held_replies_.empty()) {
+    drained_ = true;
+    return;
+  }
+  auto timer = std::make_shared<boost::asio::steady_timer>(io_, std::chrono::milliseconds(5));
+  timer->async_wait([this, timer](const boost::system::error_code&) { CheckDrained(); });
+}
+
+void Shard::Finalize() {
+  maintenance_timer_.cancel();
+  const std::string error = log_->Flush(/*sync=*/true);
+  if (!error.empty()) spdlog::error("shard {}: final WAL flush failed: {}", id(), error);
+  auto connections = std::move(connections_);
+  connections_.clear();
+  for (auto& [raw, connection] : connections) connection->Shutdown();
+  work_.reset();
+  io_.stop();
+}
+
+}  // namespace flod::server

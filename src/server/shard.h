@@ -1,0 +1,96 @@
+#pragma once
+// One shard: a thread running one io_context that owns a slice of the keyspace (its engines,
+// its WAL, its parked requests, its connections). Everything here runs on that thread unless
+// a method says otherwise; other threads reach a shard only by posting to io().
+
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include <atomic>
+#include <memory>
+#include <thread>
+#include <unordered_map>
+#include <vector>
+
+#include "flod/core/clock.h"
+#include "flod/dispatch/shard_context.h"
+#include "flod/server/config.h"
+#include "reply.h"
+#include "shard_log.h"
+#include "waiters.h"
+
+namespace flod::server {
+
+class Connection;
+
+class Shard {
+ public:
+  Shard(uint32_t id, uint32_t count, const ServerConfig& config, const Clock& clock,
+        std::unique_ptr<ShardLog> log);
+  ~Shard();
+  Shard(const Shard&) = delete;
+  Shard& operator=(const Shard&) = delete;
+
+  uint32_t id() const { return context_.shard_id; }
+  boost::asio::io_context& io() { return io_; }
+  dispatch::ShardContext& context() { return context_; }
+  ShardLog& log() { return *log_; }
+
+  // Any thread. Starts / joins the shard's thread.
+  void StartThread();
+  void Join();
+
+  // Runs `request` (this shard owns it). A request that must wait is parked; `reply` is
+  // called once, on this thread, when the result is final and as durable as configured.
+  void Run(Request request, ReplyFn reply, ClosedFlag closed);
+  // Runs this shard's part of a fan-out op.
+  void RunPart(Request request, ReplyFn reply);
+
+  // Connection bookkeeping (connections living on this shard).
+  void Adopt(const std::shared_ptr<Connection>& connection);
+  void Forget(Connection* connection);
+  void RequestStarted() { ++in_flight_; }
+  void RequestFinished() { --in_flight_; }
+
+  // Graceful shutdown, in two phases driven by the Server. Drain: stop reading requests,
+  // answer parked ones now, and report drained() once nothing is in flight. Finalize: flush
+  // and sync the WAL, close every connection, stop the loop.
+  void BeginDrain();
+  bool drained() const { return drained_.load(); }
+  void Finalize();
+
+ private:
+  void Complete(const Request& request, Result result, const ReplyFn& reply);
+  void FlushLog();
+  void Park(Request request, ReplyFn reply, ClosedFlag closed);
+  void RetryParked(const Waiters::Parked& parked);
+  void OnDeadline(const Waiters::Parked& parked);
+  void ProcessWakeups();
+  void ScheduleMaintenance();
+  void CheckDrained();
+
+  const ServerConfig& config_;
+  boost::asio::io_context io_{1};
+  boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work_;
+  std::unique_ptr<ShardLog> log_;
+  dispatch::ShardContext context_;
+  Waiters waiters_;
+  boost::asio::steady_timer maintenance_timer_;
+  std::thread thread_;
+
+  struct HeldReply {
+    ReplyFn reply;
+    Result result;
+    bool wrote;
+  };
+  std::vector<HeldReply> held_replies_;  // waiting for the end-of-turn WAL flush
+  bool flush_posted_ = false;
+
+  std::unordered_map<Connection*, std::shared_ptr<Connection>> connections_;
+  uint64_t in_flight_ = 0;
+  bool draining_ = false;
+  std::atomic<bool> drained_{false};
+};
+
+}  // namespace flod::server

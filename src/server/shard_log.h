@@ -1,0 +1,36 @@
+#pragma once
+// The write-ahead log as one shard sees it: engines append records during a loop turn; the
+// shard flushes them once at the end of the turn (group commit) before releasing replies.
+
+#include <memory>
+#include <string>
+
+#include "flod/core/change_sink.h"
+#include "flod/server/config.h"
+
+namespace flod::server {
+
+class ShardLog : public ChangeSink {
+ public:
+  // Records appended since the last Flush.
+  virtual bool HasUnflushed() const = 0;
+  // Writes every appended record with one write(2), then fdatasync()s when `sync`.
+  // Returns an error message, empty on success.
+  virtual std::string Flush(bool sync) = 0;
+  // False while the log cannot take writes (after a failed write or sync); mutating
+  // requests are refused with this message instead of being applied.
+  virtual bool Writable() const = 0;
+  virtual std::string FailureMessage() const = 0;
+};
+
+// No WAL at all (durability = ephemeral).
+class EphemeralLog final : public ShardLog {
+ public:
+  void Append(uint16_t, std::string_view) override {}
+  bool HasUnflushed() const override { return false; }
+  std::string Flush(bool) override { return {}; }
+  bool Writable() const override { return true; }
+  std::string FailureMessage() const override { return {}; }
+};
+
+}  // namespace flod::server

@@ -1,0 +1,50 @@
+#pragma once
+// Starts the real flod binary on a free loopback port with a data dir of the test's, and stops
+// it (SIGTERM) or kills it (SIGKILL) when asked or when destroyed.
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace flod::testing {
+
+// A TCP port on 127.0.0.1 that nothing listened on a moment ago.
+uint16_t FreePort();
+
+class FlodProcess {
+ public:
+  struct Options {
+    std::filesystem::path data_dir;
+    uint32_t shards = 2;
+    std::string durability = "async_flush";
+    std::vector<std::string> extra_args;
+  };
+
+  explicit FlodProcess(Options options);
+  ~FlodProcess();
+  FlodProcess(const FlodProcess&) = delete;
+  FlodProcess& operator=(const FlodProcess&) = delete;
+
+  // Starts flod and waits until its port accepts connections; false on failure (the test
+  // fails with flod's log).
+  bool Start();
+  // SIGTERM and wait; returns the exit status (0 = clean shutdown).
+  int Stop();
+  // SIGKILL and wait: a crash.
+  void Kill();
+  bool running() const { return pid_ > 0; }
+  uint16_t port() const { return port_; }
+  // Everything flod wrote to stderr so far.
+  std::string Log() const;
+
+ private:
+  Options options_;
+  pid_t pid_ = -1;
+  uint16_t port_ = 0;
+  std::filesystem::path log_path_;
+};
+
+}  // namespace flod::testing
