@@ -92,7 +92,13 @@ struct StreamRecord {
   std::vector<std::pair<std::string, std::string>> headers;
   uint32_t delivery_count = 0;  // group reads
 };
-struct RecordsBody { std::vector<StreamRecord> records; };
+struct RecordsBody {
+  std::vector<StreamRecord> records;
+  // Where a follow-up read resumes (inclusive): forward reads and group claims give the next
+  // start (a tail read gives the id after the stream's last one), reverse reads the next end.
+  StreamId next;
+  std::vector<StreamId> deleted;  // pending/dead-letter ids whose records were trimmed away
+};
 struct StreamInfoBody {
   StreamId first;
   StreamId last;
@@ -111,12 +117,28 @@ struct PendingEntry {
   int64_t idle_ms = 0;
   uint32_t delivery_count = 0;
 };
-struct PendingBody { std::vector<PendingEntry> entries; };
+struct PendingBody {
+  std::vector<PendingEntry> entries;
+  // Summary of the whole group's pending list (XPENDING without a range).
+  uint64_t total = 0;
+  StreamId min_id;
+  StreamId max_id;
+  std::vector<std::pair<std::string, uint64_t>> per_consumer;  // consumers holding entries
+};
+struct GroupConsumerInfo {
+  std::string name;
+  uint64_t pending = 0;
+  int64_t idle_ms = 0;  // since the consumer last joined, read or claimed something
+};
 struct GroupInfo {
   std::string name;
   std::vector<std::string> consumers;
   uint64_t pending = 0;
   StreamId last_delivered;
+  uint64_t dead_letters = 0;
+  uint32_t ack_timeout_ms = 0;  // 0 = never redelivered automatically
+  uint32_t max_deliver = 0;     // 0 = unlimited
+  std::vector<GroupConsumerInfo> consumer_details;
 };
 struct GroupInfoBody { std::vector<GroupInfo> groups; };
 
