@@ -98,8 +98,12 @@ class KvEngine {
   // times are absolute, so replay reaches the same visible state.
   size_t ReclaimExpired(size_t budget);
   // Applies one record that this engine reported earlier. Returns false for a record it
-  // cannot decode (the caller treats that as corruption).
+  // cannot decode (the caller treats that as corruption); such a record changes nothing.
   bool Replay(uint16_t type, std::string_view payload);
+  // Emits records that rebuild the whole live state when replayed, in order, into an empty
+  // engine: the version counter first, then every live key with its history (oldest version
+  // first) and its expiry. Expired keys are left out.
+  void WriteSnapshot(ChangeSink& out) const;
 
  private:
   struct State;

@@ -1,0 +1,167 @@
+#include "engine/kv/kv_changes.h"
+
+#include <cstring>
+
+#include "flod/core/bytes.h"
+
+namespace flod::engine::kv {
+namespace {
+
+constexpr uint8_t kFlagFresh = 0x01;
+constexpr uint8_t kMaxKind = static_cast<uint8_t>(ValueKind::kJson);
+
+struct Encoder {
+  ByteWriter& w;
+
+  uint16_t operator()(const SetChange& c) const {
+    w.Str16(c.ns);
+    w.Str16(c.key);
+    w.U8(c.fresh ? kFlagFresh : 0);
+    w.U8(static_cast<uint8_t>(c.kind));
+    w.U64(c.version);
+    w.I64(c.expire_at_ms);
+    w.I64(c.written_ms);
+    w.Str32(c.value);
+    return kRecordSet;
+  }
+  uint16_t operator()(const DeleteChange& c) const {
+    w.Str16(c.ns);
+    w.Str16(c.key);
+    return kRecordDelete;
+  }
+  uint16_t operator()(const ExpireChange& c) const {
+    w.Str16(c.ns);
+    w.Str16(c.key);
+    w.I64(c.expire_at_ms);
+    return kRecordExpire;
+  }
+  uint16_t operator()(const ClearChange& c) const {
+    w.Str16(c.ns);
+    return kRecordClear;
+  }
+  uint16_t operator()(const FloorChange& c) const {
+    w.U64(c.version);
+    return kRecordFloor;
+  }
+};
+
+bool DecodeSet(ByteReader& r, Change& out) {
+  SetChange c;
+  uint8_t flags = 0;
+  uint8_t kind = 0;
+  if (!r.ReadStr16(c.ns) || !r.ReadStr16(c.key) || !r.ReadU8(flags) || !r.ReadU8(kind) ||
+      !r.ReadU64(c.version) || !r.ReadI64(c.expire_at_ms) || !r.ReadI64(c.written_ms) ||
+      !r.ReadStr32(c.value)) {
+    return false;
+  }
+  if ((flags & ~kFlagFresh) != 0 || kind > kMaxKind || c.version == 0 || c.expire_at_ms < 0) {
+    return false;
+  }
+  c.fresh = (flags & kFlagFresh) != 0;
+  c.kind = static_cast<ValueKind>(kind);
+  out = c;
+  return true;
+}
+
+bool DecodeDelete(ByteReader& r, Change& out) {
+  DeleteChange c;
+  if (!r.ReadStr16(c.ns) || !r.ReadStr16(c.key)) return false;
+  out = c;
+  return true;
+}
+
+bool DecodeExpire(ByteReader& r, Change& out) {
+  ExpireChange c;
+  if (!r.ReadStr16(c.ns) || !r.ReadStr16(c.key) || !r.ReadI64(c.expire_at_ms)) return false;
+  if (c.expire_at_ms < 0) return false;
+  out = c;
+  return true;
+}
+
+// Decodes a record that is not a batch; `r` must be consumed exactly.
+bool DecodeSingle(uint16_t type, ByteReader& r, Change& out) {
+  bool ok = false;
+  switch (type) {
+    case kRecordSet:
+      ok = DecodeSet(r, out);
+      break;
+    case kRecordDelete:
+      ok = DecodeDelete(r, out);
+      break;
+    case kRecordExpire:
+      ok = DecodeExpire(r, out);
+      break;
+    case kRecordClear: {
+      ClearChange c;
+      ok = r.ReadStr16(c.ns);
+      out = c;
+      break;
+    }
+    case kRecordFloor: {
+      FloorChange c;
+      ok = r.ReadU64(c.version);
+      out = c;
+      break;
+    }
+    default:
+      return false;
+  }
+  return ok && r.empty();
+}
+
+bool IsBatchMember(uint16_t type) {
+  return type == kRecordSet || type == kRecordDelete || type == kRecordExpire;
+}
+
+bool DecodeBatch(ByteReader& r, std::vector<Change>& out) {
+  uint32_t count = 0;
+  if (!r.ReadU32(count)) return false;
+  // Each member takes at least 6 bytes, so a count beyond that is a lie: refuse it before
+  // reserving memory for it.
+  if (count > r.remaining() / 6) return false;
+  out.reserve(count);
+  for (uint32_t i = 0; i < count; ++i) {
+    uint16_t type = 0;
+    std::string_view payload;
+    if (!r.ReadU16(type) || !r.ReadStr32(payload) || !IsBatchMember(type)) return false;
+    ByteReader member(payload);
+    Change change;
+    if (!DecodeSingle(type, member, change)) return false;
+    out.push_back(change);
+  }
+  return r.empty();
+}
+
+}  // namespace
+
+uint16_t EncodeChange(const Change& change, std::string& out) {
+  out.clear();
+  ByteWriter writer(out);
+  return std::visit(Encoder{writer}, change);
+}
+
+BatchEncoder::BatchEncoder(std::string& out) : out_(out) {
+  out_.clear();
+  ByteWriter(out_).U32(0);  // count, patched by Add
+}
+
+void BatchEncoder::Add(const Change& change) {
+  uint16_t type = EncodeChange(change, member_);
+  ByteWriter writer(out_);
+  writer.U16(type);
+  writer.Str32(member_);
+  ++count_;
+  std::memcpy(out_.data(), &count_, sizeof(count_));  // little-endian host, as in bytes.h
+}
+
+bool DecodeRecord(uint16_t type, std::string_view payload, std::vector<Change>& out) {
+  out.clear();
+  ByteReader reader(payload);
+  if (type == kRecordBatch) return DecodeBatch(reader, out);
+  Change change;
+  if (!DecodeSingle(type, reader, change)) return false;
+  out.push_back(change);
+  return true;
+}
+
+}  // namespace flod::engine::kv

@@ -1,0 +1,93 @@
+#pragma once
+// WAL records of the KV engine: the effect of each mutation, never the request. Replay
+// decodes a record into Changes and hands them to KvStore::Apply, the same primitive the
+// live writes use, so recovery cannot drift from live behaviour.
+//
+// Record grammar (little-endian; str16 = [len:u16][bytes], str32 = [len:u32][bytes]):
+//
+//   set      0x0101  ns:str16 key:str16 flags:u8 kind:u8 version:u64
+//                    expire_at_ms:i64 written_ms:i64 value:str32
+//                    flags bit 0 "fresh": the key starts a new life (it was absent or
+//                    expired when written), so any older entry and its history are dropped.
+//                    Other flag bits must be zero. kind: 0 bytes, 1 counter, 2 json.
+//                    expire_at_ms 0 = no expiry. version must be > 0.
+//   delete   0x0102  ns:str16 key:str16
+//   expire   0x0103  ns:str16 key:str16 expire_at_ms:i64       (0 = no expiry; no new version)
+//   batch    0x0104  count:u32 { type:u16 payload:str32 }*count
+//                    a committed transaction; members are set, delete or expire records
+//                    (no nested batch) and are applied in order, all or none.
+//   clear    0x0105  ns:str16                                 (empty = every namespace)
+//   floor    0x0106  version:u64                              raises the version counter
+//
+// Every record must be consumed exactly: trailing bytes make it undecodable.
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "flod/core/result.h"
+
+namespace flod::engine::kv {
+
+inline constexpr uint16_t kRecordSet = 0x0101;
+inline constexpr uint16_t kRecordDelete = 0x0102;
+inline constexpr uint16_t kRecordExpire = 0x0103;
+inline constexpr uint16_t kRecordBatch = 0x0104;
+inline constexpr uint16_t kRecordClear = 0x0105;
+inline constexpr uint16_t kRecordFloor = 0x0106;
+
+// String views point into the caller's buffers (the request, or the record being replayed);
+// a Change never outlives them.
+struct SetChange {
+  std::string_view ns;
+  std::string_view key;
+  std::string_view value;
+  ValueKind kind = ValueKind::kBytes;
+  bool fresh = false;
+  uint64_t version = 0;
+  int64_t expire_at_ms = 0;
+  int64_t written_ms = 0;
+};
+struct DeleteChange {
+  std::string_view ns;
+  std::string_view key;
+};
+struct ExpireChange {
+  std::string_view ns;
+  std::string_view key;
+  int64_t expire_at_ms = 0;
+};
+struct ClearChange {
+  std::string_view ns;  // empty = every namespace
+};
+struct FloorChange {
+  uint64_t version = 0;
+};
+
+using Change = std::variant<SetChange, DeleteChange, ExpireChange, ClearChange, FloorChange>;
+
+// Replaces `out` with the payload of `change` and returns its record type.
+uint16_t EncodeChange(const Change& change, std::string& out);
+
+// Builds a batch record member by member.
+class BatchEncoder {
+ public:
+  // Starts a batch in `out` (cleared first); `out` must outlive the encoder.
+  explicit BatchEncoder(std::string& out);
+  void Add(const Change& change);
+  uint32_t count() const { return count_; }
+
+ private:
+  std::string& out_;
+  std::string member_;
+  uint32_t count_ = 0;
+};
+
+// Decodes one record into its changes (a batch yields several, any other record one).
+// Returns false, leaving `out` unspecified, when the record is truncated, has trailing bytes,
+// an unknown type or an invalid field.
+bool DecodeRecord(uint16_t type, std::string_view payload, std::vector<Change>& out);
+
+}  // namespace flod::engine::kv

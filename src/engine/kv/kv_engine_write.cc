@@ -1,0 +1,101 @@
+// KvEngine: plain writes. Each one judges the request with kv_rules.h against the live state
+// and commits exactly one Change (one WAL record), or fails without touching anything.
+
+#include <string>
+#include <utility>
+
+#include "engine/kv/kv_engine_state.h"
+#include "flod/core/limits.h"
+#include "flod/engine/kv/kv_engine.h"
+
+namespace flod::engine {
+namespace {
+
+Result Fail(Status status, std::string_view message) {
+  return Result::Error(status, std::string(message));
+}
+
+}  // namespace
+
+Result KvEngine::Put(std::string_view ns, std::string_view key, std::string_view value,
+                     const KvPutOptions& options, ChangeSink& changes) {
+  if (auto error = kv::CheckKey(ns, key)) return std::move(*error);
+  if (auto error = kv::CheckValue(value, options.kind)) return std::move(*error);
+  State& s = *state_;
+  int64_t now = s.Now();
+  const kv::Entry* entry = s.store.FindLive(ns, key, now);
+  kv::KeyState current = kv::StateOf(entry);
+  if (auto error = kv::CheckPutPreconditions(current, options)) return std::move(*error);
+
+  PutOldValueBody old;
+  if (options.return_old && entry != nullptr) {
+    old.had_old = true;
+    old.old_kind = entry->kind;
+    old.old_value = entry->value;
+  }
+  uint64_t version = s.store.last_version() + 1;
+  int64_t expire_at = kv::ExpiryOfPut(current, options, now);
+  s.Commit(kv::SetChange{ns, key, value, options.kind, !current.live, version, expire_at, now},
+           changes);
+  if (!options.return_old) return Result::Ok(VersionBody{version});
+  old.version = version;
+  return Result::Ok(std::move(old));
+}
+
+Result KvEngine::Delete(std::string_view ns, std::string_view key,
+                        std::optional<uint64_t> if_match, ChangeSink& changes) {
+  if (auto error = kv::CheckKey(ns, key)) return std::move(*error);
+  const kv::Entry* entry = state_->FindLive(ns, key);
+  if (entry == nullptr) {
+    // A conditional delete of a missing key failed its condition; a plain one found nothing.
+    if (if_match) return Fail(Status::kConflict, kv::kMsgKeyMissing);
+    return Fail(Status::kNotFound, "key not found");
+  }
+  if (if_match && *if_match != entry->version) {
+    return Fail(Status::kConflict, kv::kMsgVersionMismatch);
+  }
+  state_->Commit(kv::DeleteChange{ns, key}, changes);
+  return Result::Ok();
+}
+
+Result KvEngine::Incr(std::string_view ns, std::string_view key, int64_t delta,
+                      ChangeSink& changes) {
+  if (auto error = kv::CheckKey(ns, key)) return std::move(*error);
+  State& s = *state_;
+  int64_t now = s.Now();
+  kv::KeyState current = kv::StateOf(s.store.FindLive(ns, key, now));
+  Expected<int64_t> sum = kv::Increment(current, delta);
+  if (!sum) return std::move(sum.error());
+
+  uint64_t version = s.store.last_version() + 1;
+  int64_t expire_at = current.live ? current.expire_at_ms : 0;  // incr keeps the TTL
+  kv::CounterBytes counter = kv::EncodeCounter(*sum);
+  s.Commit(kv::SetChange{ns, key, counter.view(), ValueKind::kCounter, !current.live, version,
+                         expire_at, now},
+           changes);
+  return Result::Ok(CounterBody{version, *sum});
+}
+
+Result KvEngine::Touch(std::string_view ns, std::string_view key, uint64_t ttl_ms,
+                       std::optional<uint64_t> if_match, ChangeSink& changes) {
+  if (auto error = kv::CheckKey(ns, key)) return std::move(*error);
+  State& s = *state_;
+  int64_t now = s.Now();
+  const kv::Entry* entry = s.store.FindLive(ns, key, now);
+  if (entry == nullptr) return Fail(Status::kNotFound, "key not found");
+  if (if_match && *if_match != entry->version) {
+    return Fail(Status::kConflict, kv::kMsgVersionMismatch);
+  }
+  int64_t expire_at = kv::ExpiryAfter(now, ttl_ms);
+  // The version stays: a TTL is metadata, not a new value. Nothing changes, nothing is logged.
+  if (expire_at != entry->expire_at_ms) s.Commit(kv::ExpireChange{ns, key, expire_at}, changes);
+  return Result::Ok();
+}
+
+Result KvEngine::Clear(std::string_view ns, ChangeSink& changes) {
+  if (ns.size() > kMaxNamespaceBytes) return Fail(Status::kBadRequest, "namespace is too long");
+  state_->Commit(kv::ClearChange{ns}, changes);
+  return Result::Ok();
+}
+
+}  // namespace flod::engine
