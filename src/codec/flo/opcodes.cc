@@ -1,0 +1,74 @@
+#include "flod/codec/flo/opcodes.h"
+
+#include <array>
+
+namespace flod::codec::flo {
+namespace {
+
+constexpr int kNoLegacy = -1;
+
+struct OpcodeRow {
+  uint16_t sdk;
+  int legacy;  // kNoLegacy when flo-python has no code for it
+  Op op;
+};
+
+// One row per operation a Flo client can call. Opcodes not listed answer BAD_REQUEST
+// "unknown opcode" (reply-only names such as kv_get_response are never requests).
+constexpr OpcodeRow kRows[] = {
+    {0x000, 0x00, Op::kPing},
+    {0x100, 0x30, Op::kKvPut},
+    {0x101, 0x31, Op::kKvGet},
+    {0x102, kNoLegacy, Op::kKvMget},
+    {0x103, 0x32, Op::kKvDelete},
+    {0x104, 0x33, Op::kKvScan},
+    {0x105, 0x34, Op::kKvHistory},
+    {0x10B, kNoLegacy, Op::kKvIncr},
+    {0x10C, kNoLegacy, Op::kKvJsonGet},
+    {0x10D, kNoLegacy, Op::kKvJsonSet},
+    {0x10E, kNoLegacy, Op::kKvJsonDel},
+    {0x110, 0x39, Op::kKvTxnBegin},
+    {0x111, 0x3A, Op::kKvTxnCommit},
+    {0x112, 0x3B, Op::kKvTxnRollback},
+    {0x113, kNoLegacy, Op::kKvTouch},
+    {0x114, kNoLegacy, Op::kKvPersist},
+    {0x115, kNoLegacy, Op::kKvExists},
+};
+
+// Every SDK opcode is below 0x400 (§6); a dense table makes the lookup one index.
+constexpr size_t kSdkSpace = 0x400;
+constexpr int16_t kNone = -1;
+
+struct DenseTables {
+  std::array<int16_t, kSdkSpace> sdk{};
+  std::array<int16_t, 256> legacy{};
+};
+
+constexpr DenseTables BuildTables() {
+  DenseTables tables;
+  tables.sdk.fill(kNone);
+  tables.legacy.fill(kNone);
+  for (const OpcodeRow& row : kRows) {
+    tables.sdk[row.sdk] = static_cast<int16_t>(row.op);
+    if (row.legacy != kNoLegacy) tables.legacy[row.legacy] = static_cast<int16_t>(row.op);
+  }
+  return tables;
+}
+
+constexpr DenseTables kTables = BuildTables();
+
+std::optional<Op> FromSlot(int16_t slot) {
+  if (slot == kNone) return std::nullopt;
+  return static_cast<Op>(slot);
+}
+
+}  // namespace
+
+std::optional<Op> OpFromSdkOpcode(uint16_t opcode) {
+  if (opcode >= kSdkSpace) return std::nullopt;
+  return FromSlot(kTables.sdk[opcode]);
+}
+
+std::optional<Op> OpFromLegacyOpcode(uint8_t opcode) { return FromSlot(kTables.legacy[opcode]); }
+
+}  // namespace flod::codec::flo
