@@ -1,0 +1,24 @@
+#pragma once
+// CRC-32C (Castagnoli, reflected, init and final xor 0xFFFFFFFF) for WAL records, segment
+// headers and snapshots. Uses the SSE4.2 crc32 instruction when the CPU has it and a
+// table-driven software version otherwise; both give identical results. Thread-safe.
+
+#include <cstdint>
+#include <string_view>
+
+namespace flod::store {
+
+// CRC of the bytes that were summed into `crc` followed by `data`:
+// Crc32cExtend(Crc32c(a), b) == Crc32c(a + b). Lets a record's CRC cover its type and
+// payload without copying them together.
+uint32_t Crc32cExtend(uint32_t crc, std::string_view data);
+
+inline uint32_t Crc32c(std::string_view data) { return Crc32cExtend(0, data); }
+
+// The software path, always available; exposed so tests can compare it with the fast path.
+uint32_t Crc32cExtendPortable(uint32_t crc, std::string_view data);
+
+// True when Crc32cExtend runs on the SSE4.2 instruction.
+bool Crc32cIsAccelerated();
+
+}  // namespace flod::store

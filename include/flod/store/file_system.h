@@ -1,0 +1,54 @@
+#pragma once
+// The write side of the store's file I/O behind a small interface, so tests can make a write
+// fail with ENOSPC or an fdatasync fail with EIO. Production code uses PosixFileSystem().
+// Reads do not go through here: recovery reads files directly.
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <string_view>
+
+#include "flod/store/io_status.h"
+
+namespace flod::store {
+
+// A file opened for writing at an explicit append point (pwrite), closed on destruction.
+// Thread-safety: Append, Truncate and destruction on one owner thread; Sync may run on one
+// other thread at the same time as Append (fdatasync and pwrite on one fd are safe together).
+class WritableFile {
+ public:
+  virtual ~WritableFile() = default;
+
+  // Writes all of `data` at the append point, looping on partial writes and EINTR. On failure
+  // part of `data` may be on disk; the append point is then unknown until Truncate.
+  virtual IoStatus Append(std::string_view data) = 0;
+  // fdatasync: every byte appended before the call is durable when it returns OK.
+  virtual IoStatus Sync() = 0;
+  // Cuts the file to `size` bytes and moves the append point there.
+  virtual IoStatus Truncate(uint64_t size) = 0;
+  virtual const std::filesystem::path& path() const = 0;
+};
+
+enum class CreateMode : uint8_t {
+  kExclusive,  // fail if the file exists
+  kTruncate,   // create, or empty an existing file
+};
+
+class FileSystem {
+ public:
+  virtual ~FileSystem() = default;
+
+  virtual IoExpected<std::unique_ptr<WritableFile>> Create(const std::filesystem::path& file,
+                                                           CreateMode mode) = 0;
+  // fsync of a directory, so that created, renamed and removed names in it are durable.
+  virtual IoStatus SyncDir(const std::filesystem::path& dir) = 0;
+  // rename(2): atomic replacement of `to`.
+  virtual IoStatus Rename(const std::filesystem::path& from, const std::filesystem::path& to) = 0;
+  // unlink(2); a missing file is not an error.
+  virtual IoStatus Remove(const std::filesystem::path& file) = 0;
+};
+
+// The real thing; stateless and shared by the whole process.
+FileSystem& PosixFileSystem();
+
+}  // namespace flod::store

@@ -1,0 +1,133 @@
+#pragma once
+// Appends records to one shard's WAL: <shard dir>/wal-<16 hex>.log segments (wal_format.h).
+//
+// Life of a record: Append encodes it into an in-memory buffer (no system call); Flush hands
+// everything buffered to one write(2); Sync (or SyncNow from a background thread) makes it
+// durable with fdatasync. When a Flush leaves the segment at or above segment_bytes, the
+// segment is synced, closed, and a new one is started, so every segment but the last is
+// complete and durable.
+//
+// Threads: one owner thread (the shard's) calls everything except SyncNow. SyncNow may be
+// called from one other thread at any time (the async_flush ticker); it serialises with
+// rotation and TryRecover on an internal mutex that Append and Flush never take. Stop calling
+// SyncNow before destroying the writer.
+//
+// Failure is sticky. After a failed write or fdatasync (ENOSPC, EIO) the bytes on disk are
+// not known, so Append, Flush and Sync return that failure until TryRecover succeeds; Append
+// then buffers nothing. A failure seen by SyncNow reaches the owner thread at its next
+// Flush, Sync, Healthy or TryRecover call, never in the middle of a sequence of Appends: a
+// shard that checks Healthy() before a mutation can rely on the following Append.
+//
+// Recovery rule: the writer keeps every byte written since the last successful fdatasync.
+// TryRecover cuts the current segment back to its last synced offset (always a record
+// boundary), syncs it, starts a fresh segment and writes into it all those kept bytes plus
+// everything still buffered, then syncs. So no record that was written, even if only
+// acknowledged after write(2), is lost or left half-written, and none is written twice.
+// Positions handed out before a TryRecover may move to the new segment; a snapshot must only
+// name a position read right after a successful Sync() (those never move).
+
+#include <atomic>
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+
+#include "flod/store/file_system.h"
+#include "flod/store/io_status.h"
+#include "flod/store/wal_format.h"
+
+namespace flod::store {
+
+struct WalWriterOptions {
+  // A Flush that leaves the segment at least this big starts a new segment.
+  uint64_t segment_bytes = 64u << 20;
+  // Where files are created; nullptr means PosixFileSystem(). Must outlive the writer.
+  FileSystem* file_system = nullptr;
+};
+
+class WalWriter {
+ public:
+  // Creates `shard_dir` if needed and starts a fresh segment numbered one past the highest
+  // existing one (1 in an empty directory); existing segments are never appended to. Run
+  // recovery (WalReader, TruncateAt) before opening, so the old last segment has no torn tail.
+  static IoExpected<std::unique_ptr<WalWriter>> Open(std::filesystem::path shard_dir,
+                                                     uint32_t shard,
+                                                     WalWriterOptions options = {});
+  // Closes the segment file. Buffered records are dropped: call Sync() first to keep them.
+  ~WalWriter();
+  WalWriter(const WalWriter&) = delete;
+  WalWriter& operator=(const WalWriter&) = delete;
+
+  // Encodes one record into the buffer. kInvalidArgument for type 0 or a payload over
+  // kMaxRecordBytes (not sticky); the sticky failure while the writer is failed.
+  IoStatus Append(uint16_t type, std::string_view payload);
+  // One write(2) of everything buffered, then rotation if the segment is full.
+  IoStatus Flush();
+  // Flush, then fdatasync: every record appended so far is durable when this returns OK.
+  IoStatus Sync();
+  // fdatasync of what earlier Flushes wrote; skipped when nothing new was written. Callable
+  // from one thread besides the owner. Returns the sticky failure while failed.
+  IoStatus SyncNow();
+  // OK when healthy, or when the recovery rule above succeeded; otherwise the failure of this
+  // attempt (the writer stays failed and a later call may retry).
+  IoStatus TryRecover();
+
+  // False once a failure happened here or in SyncNow; then status() says which.
+  bool Healthy();
+  IoStatus status();
+
+  // Where the next appended record goes (buffered records included).
+  WalPosition position() const;
+  uint64_t buffered_bytes() const { return buffer_.size(); }
+  // Bytes appended (header + payload of each record) since the last Mark(); for the
+  // snapshot threshold. Not changed by rotation or TryRecover.
+  void Mark() { mark_ = appended_bytes_; }
+  uint64_t BytesSinceMark() const { return appended_bytes_ - mark_; }
+
+  // Removes segments numbered below `segment` (never the current one), then syncs the
+  // directory. For after a snapshot that covers them.
+  IoStatus DeleteSegmentsBefore(uint64_t segment);
+
+  const std::filesystem::path& shard_dir() const { return dir_; }
+  uint64_t segment() const { return segment_; }
+  std::filesystem::path segment_path() const;
+
+ private:
+  WalWriter(std::filesystem::path shard_dir, uint32_t shard, const WalWriterOptions& options);
+
+  IoExpected<std::unique_ptr<WritableFile>> CreateSegment(uint64_t number, CreateMode mode);
+  void InstallLocked(uint64_t number, std::unique_ptr<WritableFile> file, uint64_t size);
+  IoStatus SyncLocked();
+  IoStatus FailLocked(IoStatus failure);
+  IoStatus Fail(IoStatus failure);
+  IoStatus Rotate();
+  IoStatus RecoverLocked();
+  void TrimSynced();
+
+  const std::filesystem::path dir_;
+  const uint32_t shard_;
+  const uint64_t segment_bytes_;
+  FileSystem& file_system_;
+
+  // Owner thread only.
+  std::string buffer_;          // appended, not yet written
+  std::string unsynced_;        // written to the current segment, not known durable
+  uint64_t unsynced_start_ = 0;  // segment offset of unsynced_[0]
+  uint64_t appended_bytes_ = 0;
+  uint64_t mark_ = 0;
+  bool failed_here_ = false;    // the owner thread's view of failed_
+  IoStatus failure_here_;
+
+  // Shared with SyncNow. file_ and segment_ change only on the owner thread, under mu_.
+  std::mutex mu_;
+  std::unique_ptr<WritableFile> file_;
+  uint64_t segment_ = 0;
+  std::atomic<uint64_t> written_{0};  // bytes of the current segment fully written
+  std::atomic<uint64_t> synced_{0};   // bytes of the current segment known durable
+  std::atomic<bool> failed_{false};
+  IoStatus failure_;                  // guarded by mu_
+};
+
+}  // namespace flod::store

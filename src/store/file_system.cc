@@ -1,0 +1,93 @@
+#include "flod/store/file_system.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
+
+namespace flod::store {
+namespace {
+
+class PosixWritableFile final : public WritableFile {
+ public:
+  PosixWritableFile(std::filesystem::path path, int fd) : path_(std::move(path)), fd_(fd) {}
+  ~PosixWritableFile() override { ::close(fd_); }
+  PosixWritableFile(const PosixWritableFile&) = delete;
+  PosixWritableFile& operator=(const PosixWritableFile&) = delete;
+
+  IoStatus Append(std::string_view data) override {
+    while (!data.empty()) {
+      ssize_t n = ::pwrite(fd_, data.data(), data.size(), static_cast<off_t>(offset_));
+      if (n < 0) {
+        if (errno == EINTR) continue;
+        return IoStatus::FromErrno(errno, "write", path_);
+      }
+      offset_ += static_cast<uint64_t>(n);
+      data.remove_prefix(static_cast<size_t>(n));
+    }
+    return IoStatus::Ok();
+  }
+
+  IoStatus Sync() override {
+    if (::fdatasync(fd_) != 0) return IoStatus::FromErrno(errno, "fdatasync", path_);
+    return IoStatus::Ok();
+  }
+
+  IoStatus Truncate(uint64_t size) override {
+    if (::ftruncate(fd_, static_cast<off_t>(size)) != 0) {
+      return IoStatus::FromErrno(errno, "ftruncate", path_);
+    }
+    offset_ = size;
+    return IoStatus::Ok();
+  }
+
+  const std::filesystem::path& path() const override { return path_; }
+
+ private:
+  std::filesystem::path path_;
+  int fd_;
+  uint64_t offset_ = 0;
+};
+
+class PosixFileSystemImpl final : public FileSystem {
+ public:
+  IoExpected<std::unique_ptr<WritableFile>> Create(const std::filesystem::path& file,
+                                                   CreateMode mode) override {
+    int flags = O_WRONLY | O_CREAT | O_CLOEXEC;
+    flags |= mode == CreateMode::kExclusive ? O_EXCL : O_TRUNC;
+    int fd = ::open(file.c_str(), flags, 0644);
+    if (fd < 0) return IoStatus::FromErrno(errno, "create", file);
+    return std::unique_ptr<WritableFile>(std::make_unique<PosixWritableFile>(file, fd));
+  }
+
+  IoStatus SyncDir(const std::filesystem::path& dir) override {
+    int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) return IoStatus::FromErrno(errno, "open directory", dir);
+    IoStatus status;
+    if (::fsync(fd) != 0) status = IoStatus::FromErrno(errno, "fsync directory", dir);
+    ::close(fd);
+    return status;
+  }
+
+  IoStatus Rename(const std::filesystem::path& from, const std::filesystem::path& to) override {
+    if (::rename(from.c_str(), to.c_str()) != 0) {
+      return IoStatus::FromErrno(errno, "rename " + from.string() + " to", to);
+    }
+    return IoStatus::Ok();
+  }
+
+  IoStatus Remove(const std::filesystem::path& file) override {
+    if (::unlink(file.c_str()) != 0 && errno != ENOENT) {
+      return IoStatus::FromErrno(errno, "remove", file);
+    }
+    return IoStatus::Ok();
+  }
+};
+
+}  // namespace
+
+FileSystem& PosixFileSystem() {
+  static PosixFileSystemImpl instance;
+  return instance;
+}
+
+}  // namespace flod::store

@@ -1,0 +1,232 @@
+#include "flod/store/wal_writer.h"
+
+#include <system_error>
+#include <utility>
+
+#include "flod/store/file_names.h"
+
+namespace flod::store {
+
+IoExpected<std::unique_ptr<WalWriter>> WalWriter::Open(std::filesystem::path shard_dir,
+                                                       uint32_t shard,
+                                                       WalWriterOptions options) {
+  std::error_code error;
+  std::filesystem::create_directories(shard_dir, error);
+  if (error) return IoStatus::FromErrno(error.value(), "create directory", shard_dir);
+  auto segments = ListSegments(shard_dir);
+  if (!segments) return segments.status();
+  const uint64_t next = segments->empty() ? 1 : segments->back().number + 1;
+
+  std::unique_ptr<WalWriter> writer(new WalWriter(std::move(shard_dir), shard, options));
+  auto file = writer->CreateSegment(next, CreateMode::kExclusive);
+  if (!file) return file.status();
+  std::lock_guard lock(writer->mu_);
+  writer->InstallLocked(next, std::move(*file), kSegmentHeaderBytes);
+  return writer;
+}
+
+WalWriter::WalWriter(std::filesystem::path shard_dir, uint32_t shard,
+                     const WalWriterOptions& options)
+    : dir_(std::move(shard_dir)),
+      shard_(shard),
+      segment_bytes_(options.segment_bytes),
+      file_system_(options.file_system != nullptr ? *options.file_system : PosixFileSystem()) {}
+
+WalWriter::~WalWriter() = default;
+
+std::filesystem::path WalWriter::segment_path() const {
+  return dir_ / SegmentFileName(segment_);
+}
+
+IoStatus WalWriter::Append(uint16_t type, std::string_view payload) {
+  if (failed_here_) return failure_here_;
+  if (type == kInvalidRecordType) {
+    return IoStatus::InvalidArgument("WAL record type 0 is reserved");
+  }
+  if (payload.size() > kMaxRecordBytes) {
+    return IoStatus::InvalidArgument("WAL record of " + std::to_string(payload.size()) +
+                                     " bytes is over the limit of " +
+                                     std::to_string(kMaxRecordBytes));
+  }
+  EncodeRecord(type, payload, buffer_);
+  appended_bytes_ += EncodedRecordBytes(payload.size());
+  return IoStatus::Ok();
+}
+
+IoStatus WalWriter::Flush() {
+  if (!Healthy()) return failure_here_;
+  if (buffer_.empty()) return IoStatus::Ok();
+  const uint64_t offset = written_.load(std::memory_order_relaxed);
+  IoStatus status = file_->Append(buffer_);
+  if (!status.ok()) {
+    // Part of the buffer may be in the file now; TryRecover cuts it off.
+    return Fail(status.WithContext("WAL write of " + std::to_string(buffer_.size()) +
+                                   " bytes at offset " + std::to_string(offset)));
+  }
+  unsynced_.append(buffer_);
+  written_.store(offset + buffer_.size(), std::memory_order_release);
+  buffer_.clear();
+  TrimSynced();
+  if (written_.load(std::memory_order_relaxed) >= segment_bytes_) return Rotate();
+  return IoStatus::Ok();
+}
+
+IoStatus WalWriter::Sync() {
+  IoStatus status = Flush();
+  if (!status.ok()) return status;
+  status = SyncNow();
+  if (!status.ok()) {
+    Healthy();  // take over the failure SyncNow recorded
+    return failure_here_;
+  }
+  TrimSynced();
+  return IoStatus::Ok();
+}
+
+IoStatus WalWriter::SyncNow() {
+  std::lock_guard lock(mu_);
+  return SyncLocked();
+}
+
+IoStatus WalWriter::SyncLocked() {
+  if (failed_.load(std::memory_order_relaxed)) return failure_;
+  const uint64_t written = written_.load(std::memory_order_acquire);
+  if (written == synced_.load(std::memory_order_relaxed)) return IoStatus::Ok();
+  IoStatus status = file_->Sync();
+  if (!status.ok()) {
+    return FailLocked(status.WithContext("WAL sync up to offset " + std::to_string(written)));
+  }
+  synced_.store(written, std::memory_order_release);
+  return IoStatus::Ok();
+}
+
+bool WalWriter::Healthy() {
+  if (failed_here_) return false;
+  if (!failed_.load(std::memory_order_acquire)) return true;
+  std::lock_guard lock(mu_);
+  failed_here_ = true;
+  failure_here_ = failure_;
+  return false;
+}
+
+IoStatus WalWriter::status() {
+  return Healthy() ? IoStatus::Ok() : failure_here_;
+}
+
+IoStatus WalWriter::Fail(IoStatus failure) {
+  std::lock_guard lock(mu_);
+  FailLocked(std::move(failure));
+  failed_here_ = true;
+  failure_here_ = failure_;
+  return failure_here_;
+}
+
+IoStatus WalWriter::FailLocked(IoStatus failure) {
+  if (!failed_.load(std::memory_order_relaxed)) {  // the first failure explains the rest
+    failure_ = std::move(failure);
+    failed_.store(true, std::memory_order_release);
+  }
+  return failure_;
+}
+
+WalPosition WalWriter::position() const {
+  return {segment_, written_.load(std::memory_order_relaxed) + buffer_.size()};
+}
+
+void WalWriter::TrimSynced() {
+  const uint64_t synced = synced_.load(std::memory_order_acquire);
+  if (synced <= unsynced_start_) return;
+  unsynced_.erase(0, synced - unsynced_start_);
+  unsynced_start_ = synced;
+}
+
+IoExpected<std::unique_ptr<WritableFile>> WalWriter::CreateSegment(uint64_t number,
+                                                                   CreateMode mode) {
+  auto file = file_system_.Create(dir_ / SegmentFileName(number), mode);
+  if (!file) return file.status();
+  std::string header;
+  EncodeSegmentHeader({kWalFormatVersion, shard_, number}, header);
+  IoStatus status = (*file)->Append(header);
+  if (status.ok()) status = (*file)->Sync();
+  // The new name must be durable too, or a crash could lose a segment holding synced records.
+  if (status.ok()) status = file_system_.SyncDir(dir_);
+  if (!status.ok()) return status;
+  return std::move(*file);
+}
+
+void WalWriter::InstallLocked(uint64_t number, std::unique_ptr<WritableFile> file,
+                              uint64_t size) {
+  file_ = std::move(file);
+  segment_ = number;
+  written_.store(size, std::memory_order_release);
+  synced_.store(size, std::memory_order_release);
+  unsynced_.clear();
+  unsynced_start_ = size;
+}
+
+IoStatus WalWriter::Rotate() {
+  std::lock_guard lock(mu_);
+  // Only the last segment may end in a torn record, so the full one is made durable first.
+  IoStatus status = SyncLocked();
+  if (status.ok()) {
+    auto next = CreateSegment(segment_ + 1, CreateMode::kExclusive);
+    if (next) {
+      InstallLocked(segment_ + 1, std::move(*next), kSegmentHeaderBytes);
+      return IoStatus::Ok();
+    }
+    FailLocked(next.status().WithContext("WAL rotation"));
+  }
+  failed_here_ = true;
+  failure_here_ = failure_;
+  return failure_here_;
+}
+
+IoStatus WalWriter::TryRecover() {
+  if (Healthy()) return IoStatus::Ok();
+  std::lock_guard lock(mu_);
+  IoStatus status = RecoverLocked();
+  if (!status.ok()) return status.WithContext("WAL recovery failed");
+  failure_ = IoStatus::Ok();
+  failed_.store(false, std::memory_order_release);
+  failed_here_ = false;
+  failure_here_ = IoStatus::Ok();
+  return IoStatus::Ok();
+}
+
+IoStatus WalWriter::RecoverLocked() {
+  // Cut the failed segment back to its last synced offset: it ends on a record boundary and
+  // holds only bytes known to be on disk, so it can safely stop being the last segment.
+  const uint64_t durable = synced_.load(std::memory_order_relaxed);
+  IoStatus status = file_->Truncate(durable);
+  if (status.ok()) status = file_->Sync();
+  if (!status.ok()) return status;
+
+  // kTruncate: a segment left by an earlier failed attempt holds nothing worth keeping.
+  auto next = CreateSegment(segment_ + 1, CreateMode::kTruncate);
+  if (!next) return next.status();
+  std::string_view kept = std::string_view(unsynced_).substr(durable - unsynced_start_);
+  status = (*next)->Append(kept);
+  if (status.ok()) status = (*next)->Append(buffer_);
+  if (status.ok()) status = (*next)->Sync();
+  if (!status.ok()) return status;
+
+  const uint64_t size = kSegmentHeaderBytes + kept.size() + buffer_.size();
+  InstallLocked(segment_ + 1, std::move(*next), size);
+  buffer_.clear();
+  return IoStatus::Ok();
+}
+
+IoStatus WalWriter::DeleteSegmentsBefore(uint64_t segment) {
+  auto segments = ListSegments(dir_);
+  if (!segments) return segments.status();
+  bool removed = false;
+  for (const NumberedFile& file : *segments) {
+    if (file.number >= segment || file.number >= segment_) break;
+    IoStatus status = file_system_.Remove(file.path);
+    if (!status.ok()) return status;
+    removed = true;
+  }
+  return removed ? file_system_.SyncDir(dir_) : IoStatus::Ok();
+}
+
+}  // namespace flod::store

@@ -1,0 +1,306 @@
+#include "flod/store/wal_writer.h"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <string>
+#include <thread>
+
+#include "flod/store/file_names.h"
+#include "store_test_util.h"
+#include "support/temp_dir.h"
+
+namespace flod::store {
+namespace {
+
+using testing::FaultyFileSystem;
+using testing::FileSize;
+using testing::ReadWal;
+
+class WalWriterTest : public ::testing::Test {
+ protected:
+  std::unique_ptr<WalWriter> OpenWriter(uint64_t segment_bytes = 64u << 20) {
+    WalWriterOptions options;
+    options.segment_bytes = segment_bytes;
+    options.file_system = &fs_;
+    auto writer = WalWriter::Open(dir(), 0, options);
+    EXPECT_TRUE(writer.ok()) << writer.status().ToString();
+    return writer.ok() ? std::move(*writer) : nullptr;
+  }
+
+  std::filesystem::path dir() const { return temp_.path() / "shard-0"; }
+  std::filesystem::path Segment(uint64_t number) const { return dir() / SegmentFileName(number); }
+
+  flod::testing::TempDir temp_;
+  FaultyFileSystem fs_;
+};
+
+TEST_F(WalWriterTest, OpenStartsSegmentOneWithOnlyAHeader) {
+  auto writer = OpenWriter();
+  EXPECT_EQ(writer->segment(), 1u);
+  EXPECT_EQ(FileSize(Segment(1)), kSegmentHeaderBytes);
+  EXPECT_EQ(writer->position(), (WalPosition{1, kSegmentHeaderBytes}));
+}
+
+TEST_F(WalWriterTest, AppendOnlyBuffersAndFlushWritesOnce) {
+  auto writer = OpenWriter();
+  const int appends_before = fs_.appends;
+  ASSERT_TRUE(writer->Append(0x0101, "one").ok());
+  ASSERT_TRUE(writer->Append(0x0101, "two").ok());
+  ASSERT_TRUE(writer->Append(0x0102, "three").ok());
+  EXPECT_EQ(fs_.appends, appends_before);
+  EXPECT_EQ(FileSize(Segment(1)), kSegmentHeaderBytes);
+
+  ASSERT_TRUE(writer->Flush().ok());
+  EXPECT_EQ(fs_.appends, appends_before + 1);
+  EXPECT_EQ(FileSize(Segment(1)), kSegmentHeaderBytes + 3 * kRecordHeaderBytes + 11);
+  EXPECT_EQ(writer->buffered_bytes(), 0u);
+}
+
+TEST_F(WalWriterTest, PositionCountsBufferedRecords) {
+  auto writer = OpenWriter();
+  ASSERT_TRUE(writer->Append(1, "abc").ok());
+  EXPECT_EQ(writer->position(), (WalPosition{1, kSegmentHeaderBytes + EncodedRecordBytes(3)}));
+  ASSERT_TRUE(writer->Flush().ok());
+  EXPECT_EQ(writer->position(), (WalPosition{1, kSegmentHeaderBytes + EncodedRecordBytes(3)}));
+}
+
+TEST_F(WalWriterTest, SyncMakesRecordsReadable) {
+  auto writer = OpenWriter();
+  ASSERT_TRUE(writer->Append(0x0101, "put k v").ok());
+  ASSERT_TRUE(writer->Append(0x0102, "del k").ok());
+  ASSERT_TRUE(writer->Sync().ok());
+  auto wal = ReadWal(dir(), 0);
+  EXPECT_FALSE(wal.problem);
+  EXPECT_EQ(wal.payloads, (std::vector<std::string>{"put k v", "del k"}));
+  EXPECT_EQ(wal.types, (std::vector<uint16_t>{0x0101, 0x0102}));
+}
+
+TEST_F(WalWriterTest, RotatesWhenAFlushPassesTheSegmentSize) {
+  auto writer = OpenWriter(/*segment_bytes=*/200);
+  for (int i = 0; i < 40; ++i) {
+    ASSERT_TRUE(writer->Append(1, "record " + std::to_string(i)).ok());
+    ASSERT_TRUE(writer->Flush().ok());
+  }
+  EXPECT_GT(writer->segment(), 3u);
+  for (uint64_t n = 1; n < writer->segment(); ++n) EXPECT_GE(FileSize(Segment(n)), 200u);
+  ASSERT_TRUE(writer->Sync().ok());
+  EXPECT_EQ(ReadWal(dir(), 0).payloads.size(), 40u);
+}
+
+TEST_F(WalWriterTest, RotationSyncsTheFinishedSegment) {
+  auto writer = OpenWriter(/*segment_bytes=*/100);
+  const int syncs_before = fs_.syncs;
+  ASSERT_TRUE(writer->Append(1, std::string(100, 'x')).ok());
+  ASSERT_TRUE(writer->Flush().ok());
+  // One fdatasync for the full segment, one for the new segment's header.
+  EXPECT_EQ(fs_.syncs, syncs_before + 2);
+  EXPECT_EQ(writer->segment(), 2u);
+}
+
+TEST_F(WalWriterTest, ReopeningStartsANewSegmentAndKeepsTheOldOne) {
+  {
+    auto writer = OpenWriter();
+    ASSERT_TRUE(writer->Append(1, "before restart").ok());
+    ASSERT_TRUE(writer->Sync().ok());
+  }
+  auto writer = OpenWriter();
+  EXPECT_EQ(writer->segment(), 2u);
+  ASSERT_TRUE(writer->Append(1, "after restart").ok());
+  ASSERT_TRUE(writer->Sync().ok());
+  EXPECT_EQ(ReadWal(dir(), 0).payloads,
+            (std::vector<std::string>{"before restart", "after restart"}));
+}
+
+TEST_F(WalWriterTest, BytesSinceMarkCountsAcrossRotation) {
+  auto writer = OpenWriter(/*segment_bytes=*/64);
+  ASSERT_TRUE(writer->Append(1, "ignored").ok());
+  writer->Mark();
+  for (int i = 0; i < 10; ++i) {
+    ASSERT_TRUE(writer->Append(1, "0123456789").ok());
+    ASSERT_TRUE(writer->Flush().ok());
+  }
+  EXPECT_GT(writer->segment(), 1u);
+  EXPECT_EQ(writer->BytesSinceMark(), 10 * EncodedRecordBytes(10));
+}
+
+TEST_F(WalWriterTest, DeleteSegmentsBeforeNeverRemovesTheCurrentOne) {
+  auto writer = OpenWriter(/*segment_bytes=*/50);
+  for (int i = 0; i < 5; ++i) {
+    ASSERT_TRUE(writer->Append(1, std::string(60, 'a')).ok());
+    ASSERT_TRUE(writer->Flush().ok());
+  }
+  ASSERT_EQ(writer->segment(), 6u);
+  ASSERT_TRUE(writer->DeleteSegmentsBefore(4).ok());
+  auto left = ListSegments(dir());
+  ASSERT_TRUE(left.ok());
+  ASSERT_EQ(left->size(), 3u);
+  EXPECT_EQ(left->front().number, 4u);
+  ASSERT_TRUE(writer->DeleteSegmentsBefore(100).ok());
+  left = ListSegments(dir());
+  ASSERT_EQ(left->size(), 1u);
+  EXPECT_EQ(left->front().number, 6u);
+}
+
+TEST_F(WalWriterTest, RejectsTypeZeroAndOversizePayloadsWithoutFailing) {
+  auto writer = OpenWriter();
+  EXPECT_EQ(writer->Append(kInvalidRecordType, "x").code(), IoStatus::Code::kInvalidArgument);
+  const std::string huge(kMaxRecordBytes + 1, 'h');
+  EXPECT_EQ(writer->Append(1, huge).code(), IoStatus::Code::kInvalidArgument);
+  EXPECT_TRUE(writer->Healthy());
+  EXPECT_EQ(writer->buffered_bytes(), 0u);
+  EXPECT_TRUE(writer->Append(1, "fine").ok());
+}
+
+TEST_F(WalWriterTest, FailedWriteIsStickyUntilRecovered) {
+  auto writer = OpenWriter();
+  ASSERT_TRUE(writer->Append(1, "durable").ok());
+  ASSERT_TRUE(writer->Sync().ok());
+  ASSERT_TRUE(writer->Append(1, "written").ok());
+  ASSERT_TRUE(writer->Flush().ok());
+  ASSERT_TRUE(writer->Append(1, "half written when the disk filled").ok());
+  fs_.write_budget = 7;  // part of the record reaches the file, then ENOSPC
+
+  IoStatus failure = writer->Flush();
+  EXPECT_EQ(failure.code(), IoStatus::Code::kNoSpace);
+  EXPECT_NE(failure.message().find(Segment(1).string()), std::string::npos) << failure.message();
+  EXPECT_NE(failure.message().find("offset"), std::string::npos) << failure.message();
+  EXPECT_FALSE(writer->Healthy());
+  EXPECT_EQ(writer->Append(1, "refused").code(), IoStatus::Code::kNoSpace);
+  EXPECT_FALSE(writer->Flush().ok());
+  EXPECT_FALSE(writer->Sync().ok());
+
+  fs_.write_budget = 0;  // still full: recovery fails and the writer stays failed
+  EXPECT_FALSE(writer->TryRecover().ok());
+  EXPECT_FALSE(writer->Healthy());
+
+  fs_.write_budget = -1;  // space is back
+  ASSERT_TRUE(writer->TryRecover().ok()) << writer->status().ToString();
+  EXPECT_TRUE(writer->Healthy());
+  ASSERT_TRUE(writer->Append(1, "after recovery").ok());
+  ASSERT_TRUE(writer->Sync().ok());
+
+  auto wal = ReadWal(dir(), 0);
+  EXPECT_FALSE(wal.problem) << wal.problem->ToString();
+  EXPECT_EQ(wal.payloads,
+            (std::vector<std::string>{"durable", "written", "half written when the disk filled",
+                                      "after recovery"}));
+}
+
+TEST_F(WalWriterTest, RecoveryCutsTheFailedSegmentBackToItsLastSync) {
+  auto writer = OpenWriter();
+  ASSERT_TRUE(writer->Append(1, "synced").ok());
+  ASSERT_TRUE(writer->Sync().ok());
+  const uint64_t synced_size = FileSize(Segment(1));
+  ASSERT_TRUE(writer->Append(1, "flushed, not synced").ok());
+  ASSERT_TRUE(writer->Flush().ok());
+  fs_.failing_syncs = 1;
+
+  IoStatus failure = writer->Sync();
+  EXPECT_EQ(failure.code(), IoStatus::Code::kIoError);
+  EXPECT_NE(failure.message().find("fdatasync"), std::string::npos) << failure.message();
+  EXPECT_EQ(writer->Append(1, "refused").code(), IoStatus::Code::kIoError);
+
+  ASSERT_TRUE(writer->TryRecover().ok());
+  // The bytes whose sync failed moved to a fresh segment instead of staying in doubt.
+  EXPECT_EQ(FileSize(Segment(1)), synced_size);
+  EXPECT_EQ(writer->segment(), 2u);
+  ASSERT_TRUE(writer->Append(1, "later").ok());
+  ASSERT_TRUE(writer->Sync().ok());
+  auto wal = ReadWal(dir(), 0);
+  EXPECT_FALSE(wal.problem);
+  EXPECT_EQ(wal.payloads, (std::vector<std::string>{"synced", "flushed, not synced", "later"}));
+  EXPECT_EQ(wal.positions[1].segment, 2u);
+}
+
+TEST_F(WalWriterTest, BackgroundSyncFailureShowsAtTheNextFlushNotMidTurn) {
+  auto writer = OpenWriter();
+  ASSERT_TRUE(writer->Append(1, "a").ok());
+  ASSERT_TRUE(writer->Flush().ok());
+  fs_.failing_syncs = 1;
+  EXPECT_FALSE(writer->SyncNow().ok());
+  EXPECT_FALSE(writer->SyncNow().ok());  // sticky for the syncing thread too
+
+  // The shard already decided to mutate: its Append still lands in the buffer...
+  EXPECT_TRUE(writer->Append(1, "b").ok());
+  // ...and the turn's Flush reports the failure.
+  EXPECT_EQ(writer->Flush().code(), IoStatus::Code::kIoError);
+  EXPECT_FALSE(writer->Append(1, "c").ok());
+
+  ASSERT_TRUE(writer->TryRecover().ok());
+  ASSERT_TRUE(writer->Sync().ok());
+  EXPECT_EQ(ReadWal(dir(), 0).payloads, (std::vector<std::string>{"a", "b"}));
+}
+
+TEST_F(WalWriterTest, SyncNowSkipsFdatasyncWhenNothingNewWasWritten) {
+  auto writer = OpenWriter();
+  ASSERT_TRUE(writer->Append(1, "a").ok());
+  ASSERT_TRUE(writer->Flush().ok());
+  const int syncs_before = fs_.syncs;
+  ASSERT_TRUE(writer->SyncNow().ok());
+  ASSERT_TRUE(writer->SyncNow().ok());
+  ASSERT_TRUE(writer->Append(1, "buffered only").ok());
+  ASSERT_TRUE(writer->SyncNow().ok());
+  EXPECT_EQ(fs_.syncs, syncs_before + 1);
+}
+
+TEST_F(WalWriterTest, FailedRotationIsRecovered) {
+  auto writer = OpenWriter(/*segment_bytes=*/60);
+  fs_.failing_creates = 1;
+  ASSERT_TRUE(writer->Append(1, std::string(50, 'r')).ok());
+  EXPECT_EQ(writer->Flush().code(), IoStatus::Code::kNoSpace);
+  EXPECT_FALSE(writer->Append(1, "refused").ok());
+  ASSERT_TRUE(writer->TryRecover().ok());
+  ASSERT_TRUE(writer->Append(1, "next").ok());
+  ASSERT_TRUE(writer->Sync().ok());
+  auto wal = ReadWal(dir(), 0);
+  EXPECT_FALSE(wal.problem);
+  EXPECT_EQ(wal.payloads, (std::vector<std::string>{std::string(50, 'r'), "next"}));
+}
+
+TEST_F(WalWriterTest, PositionReadAfterSyncSurvivesRecovery) {
+  auto writer = OpenWriter();
+  ASSERT_TRUE(writer->Append(1, "covered").ok());
+  ASSERT_TRUE(writer->Sync().ok());
+  const WalPosition covered = writer->position();
+  ASSERT_TRUE(writer->Append(1, "after").ok());
+  ASSERT_TRUE(writer->Flush().ok());
+  fs_.failing_syncs = 1;
+  ASSERT_FALSE(writer->Sync().ok());
+  ASSERT_TRUE(writer->TryRecover().ok());
+  ASSERT_TRUE(writer->Sync().ok());
+  EXPECT_EQ(ReadWal(dir(), 0, covered).payloads, (std::vector<std::string>{"after"}));
+}
+
+TEST_F(WalWriterTest, SyncNowFromAnotherThreadWhileAppendingAndRotating) {
+  WalWriterOptions options;
+  options.segment_bytes = 4096;  // POSIX files: the fault counters are not for two threads
+  auto opened = WalWriter::Open(dir(), 0, options);
+  ASSERT_TRUE(opened.ok());
+  WalWriter& writer = **opened;
+  std::atomic<bool> stop{false};
+  std::atomic<int> sync_failures{0};
+  std::thread syncer([&] {
+    while (!stop.load()) {
+      if (!writer.SyncNow().ok()) sync_failures.fetch_add(1);
+    }
+  });
+  for (int i = 0; i < 2000; ++i) {
+    ASSERT_TRUE(writer.Append(1, "record " + std::to_string(i)).ok());
+    if (i % 7 == 0) {
+      ASSERT_TRUE(writer.Flush().ok());
+    }
+  }
+  stop.store(true);
+  syncer.join();
+  ASSERT_TRUE(writer.Sync().ok());
+  EXPECT_EQ(sync_failures.load(), 0);
+  auto wal = ReadWal(dir(), 0);
+  EXPECT_FALSE(wal.problem);
+  ASSERT_EQ(wal.payloads.size(), 2000u);
+  EXPECT_EQ(wal.payloads.back(), "record 1999");
+  EXPECT_GT(writer.segment(), 5u);
+}
+
+}  // namespace
+}  // namespace flod::store
