@@ -61,9 +61,8 @@ bool IsHttpRequestLine(std::string_view line) {
   if (last_space == first_space) return false;
   const std::string_view target = line.substr(first_space + 1, last_space - first_space - 1);
   const std::string_view version = line.substr(last_space + 1);
-  return !target.empty() && target.find(' ') == std::string_view::npos &&
-         version.size() == 8 && version.substr(0, 7) == "HTTP/1." && version[7] >= '0' &&
-         version[7] <= '9';
+  return !target.empty() && target.find(' ') == std::string_view::npos && version.size() == 8 &&
+         version.substr(0, 7) == "HTTP/1." && version[7] >= '0' && version[7] <= '9';
 }
 
 // True when an "Upgrade" header lists the token "websocket".
@@ -137,14 +136,22 @@ SniffResult Sniff(std::string_view bytes) {
 
 std::string_view NameOf(Protocol protocol) {
   switch (protocol) {
-    case Protocol::kFloSdkV1: return "flo-v1";
-    case Protocol::kFloSdkV2: return "flo-v2";
-    case Protocol::kFloLegacy: return "flo-legacy";
-    case Protocol::kFloUndecided: return "flo-undecided";
-    case Protocol::kFloDocumented: return "flo-documented";
-    case Protocol::kResp: return "resp";
-    case Protocol::kHttp: return "http";
-    case Protocol::kWebSocket: return "websocket";
+    case Protocol::kFloSdkV1:
+      return "flo-v1";
+    case Protocol::kFloSdkV2:
+      return "flo-v2";
+    case Protocol::kFloLegacy:
+      return "flo-legacy";
+    case Protocol::kFloUndecided:
+      return "flo-undecided";
+    case Protocol::kFloDocumented:
+      return "flo-documented";
+    case Protocol::kResp:
+      return "resp";
+    case Protocol::kHttp:
+      return "http";
+    case Protocol::kWebSocket:
+      return "websocket";
   }
   return "unknown";
 }

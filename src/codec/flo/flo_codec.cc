@@ -36,8 +36,8 @@ FloStep FloCodec::Next(std::string_view buffer) {
   Expected<Request> request = DecodeRequest(parsed.frame, profile_);
   if (!request) {
     step.kind = FloStepKind::kReply;
-    AppendErrorReply(profile_, header.request_id, request.error().status,
-                     request.error().message, step.reply);
+    AppendErrorReply(profile_, header.request_id, request.error().status, request.error().message,
+                     step.reply);
     return step;
   }
   step.kind = FloStepKind::kRequest;

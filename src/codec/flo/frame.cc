@@ -64,8 +64,8 @@ std::optional<std::string> ContentError(const Frame& frame, std::string_view hea
   if (FrameCrc(header_bytes, frame.payload) != frame.header.crc) return "checksum mismatch";
   const uint8_t expected = ExpectedVersion(profile.framing);
   if (frame.header.version != expected) {
-    return "protocol version " + std::to_string(frame.header.version) +
-           " on a version " + std::to_string(expected) + " connection";
+    return "protocol version " + std::to_string(frame.header.version) + " on a version " +
+           std::to_string(expected) + " connection";
   }
   if (profile.framing == Framing::kSdkV1 && frame.header.reserved != 0) {
     return "reserved header bytes must be zero";
@@ -96,9 +96,8 @@ FrameResult ParseFrame(std::string_view buffer, const ConnectionProfile& profile
   uint32_t payload_length = 0;
   ByteReader(buffer.substr(4)).ReadU32(payload_length);
   if (payload_length > profile.max_payload_bytes()) {
-    return Fatal(std::string(kRejectionMessage) + ": payload of " +
-                 std::to_string(payload_length) + " bytes exceeds the limit of " +
-                 std::to_string(profile.max_payload_bytes()));
+    return Fatal(std::string(kRejectionMessage) + ": payload of " + std::to_string(payload_length) +
+                 " bytes exceeds the limit of " + std::to_string(profile.max_payload_bytes()));
   }
   const size_t header_size = HeaderBytes(profile.framing);
   if (buffer.size() < header_size) return NeedMore();

@@ -15,25 +15,27 @@ struct OpcodeRow {
 
 // One row per operation a Flo client can call. Opcodes not listed answer BAD_REQUEST
 // "unknown opcode" (reply-only names such as kv_get_response are never requests).
+// clang-format off
 constexpr OpcodeRow kRows[] = {
-    {0x000, 0x00, Op::kPing},
-    {0x100, 0x30, Op::kKvPut},
-    {0x101, 0x31, Op::kKvGet},
+    {0x000, 0x00,      Op::kPing},
+    {0x100, 0x30,      Op::kKvPut},
+    {0x101, 0x31,      Op::kKvGet},
     {0x102, kNoLegacy, Op::kKvMget},
-    {0x103, 0x32, Op::kKvDelete},
-    {0x104, 0x33, Op::kKvScan},
-    {0x105, 0x34, Op::kKvHistory},
+    {0x103, 0x32,      Op::kKvDelete},
+    {0x104, 0x33,      Op::kKvScan},
+    {0x105, 0x34,      Op::kKvHistory},
     {0x10B, kNoLegacy, Op::kKvIncr},
     {0x10C, kNoLegacy, Op::kKvJsonGet},
     {0x10D, kNoLegacy, Op::kKvJsonSet},
     {0x10E, kNoLegacy, Op::kKvJsonDel},
-    {0x110, 0x39, Op::kKvTxnBegin},
-    {0x111, 0x3A, Op::kKvTxnCommit},
-    {0x112, 0x3B, Op::kKvTxnRollback},
+    {0x110, 0x39,      Op::kKvTxnBegin},
+    {0x111, 0x3A,      Op::kKvTxnCommit},
+    {0x112, 0x3B,      Op::kKvTxnRollback},
     {0x113, kNoLegacy, Op::kKvTouch},
     {0x114, kNoLegacy, Op::kKvPersist},
     {0x115, kNoLegacy, Op::kKvExists},
 };
+// clang-format on
 
 // Every SDK opcode is below 0x400 (§6); a dense table makes the lookup one index.
 constexpr size_t kSdkSpace = 0x400;

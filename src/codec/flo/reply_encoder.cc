@@ -33,8 +33,8 @@ void PutScanEntries(const ScanBody& scan, ByteWriter& writer) {
 }
 
 std::string EncodeScan(const ScanBody& scan, ScanLayout layout) {
-  std::string data;
   if (scan.items.empty() && !scan.has_more) return std::string(kEmptyScanPageBytes, '\0');
+  std::string data;
   std::string cursor;
   if (scan.has_more && !scan.cursor.empty()) {
     cursor.append(kScanCursorMarker).append(scan.cursor);
@@ -183,19 +183,30 @@ std::optional<std::string> EncodeSuccess(const ConnectionProfile& profile, Op op
 
 uint8_t WireStatus(Status status, Framing framing) {
   switch (status) {
-    case Status::kOk: return 0;
-    case Status::kNotFound: return 2;
+    case Status::kOk:
+      return 0;
+    case Status::kNotFound:
+      return 2;
     case Status::kBadRequest:
     case Status::kWrongType:
-    case Status::kNotInteger: return 3;
-    case Status::kGroupLocked: return 6;
-    case Status::kUnauthorized: return 7;
-    case Status::kConflict: return 8;
-    case Status::kInternal: return 9;
-    case Status::kOverloaded: return 10;
-    case Status::kRateLimited: return 11;
-    case Status::kUnavailable: return framing == Framing::kSdkV2 ? 12 : 10;
-    case Status::kPending: return 9;  // a parked request never reaches a codec
+    case Status::kNotInteger:
+      return 3;
+    case Status::kGroupLocked:
+      return 6;
+    case Status::kUnauthorized:
+      return 7;
+    case Status::kConflict:
+      return 8;
+    case Status::kInternal:
+      return 9;
+    case Status::kOverloaded:
+      return 10;
+    case Status::kRateLimited:
+      return 11;
+    case Status::kUnavailable:
+      return framing == Framing::kSdkV2 ? 12 : 10;
+    case Status::kPending:
+      return 9;  // a parked request never reaches a codec
   }
   return 9;
 }
@@ -206,12 +217,12 @@ void AppendErrorReply(const ConnectionProfile& profile, uint64_t request_id, Sta
                    TruncateMessage(message), out);
 }
 
-void EncodeReply(const ConnectionProfile& profile, uint64_t request_id, Op op,
-                 const Result& result, std::string& out) {
+void EncodeReply(const ConnectionProfile& profile, uint64_t request_id, Op op, const Result& result,
+                 std::string& out) {
   if (!result.ok()) {
     // A missing key or path is "status 2, empty data" for the reads (§7.1.2, §7.1.10).
-    const bool quiet_miss = result.status == Status::kNotFound &&
-                            (op == Op::kKvGet || op == Op::kKvJsonGet);
+    const bool quiet_miss =
+        result.status == Status::kNotFound && (op == Op::kKvGet || op == Op::kKvJsonGet);
     AppendErrorReply(profile, request_id, result.status,
                      quiet_miss ? std::string_view{} : std::string_view(result.message), out);
     return;

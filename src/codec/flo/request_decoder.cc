@@ -67,8 +67,8 @@ DecodeError DecodeMget(std::string_view value, Request& request) {
 // option 0x05); otherwise [limit:u32][cursor]. The legacy framing always sends a bare cursor.
 DecodeError DecodeScan(std::string_view value, const TlvOptions& tlv, Framing framing,
                        Request& request) {
-  const bool bare = framing == Framing::kLegacy ||
-                    value.substr(0, kScanCursorMarker.size()) == kScanCursorMarker;
+  const bool bare =
+      framing == Framing::kLegacy || value.substr(0, kScanCursorMarker.size()) == kScanCursorMarker;
   std::string_view cursor = value;
   if (!bare && !value.empty()) {
     ByteReader reader(value);
@@ -136,15 +136,20 @@ DecodeError DecodeValue(std::string_view value, const TlvOptions& tlv,
     case Op::kKvTxnCommit:
     case Op::kKvTxnRollback:
       return std::nullopt;
-    case Op::kKvMget: return DecodeMget(value, request);
-    case Op::kKvScan: return DecodeScan(value, tlv, profile.framing, request);
-    case Op::kKvIncr: return DecodeIncr(value, request);
+    case Op::kKvMget:
+      return DecodeMget(value, request);
+    case Op::kKvScan:
+      return DecodeScan(value, tlv, profile.framing, request);
+    case Op::kKvIncr:
+      return DecodeIncr(value, request);
     case Op::kKvJsonGet:
     case Op::kKvJsonDel:
       DecodeJsonPath(value, request);
       return std::nullopt;
-    case Op::kKvJsonSet: return DecodeJsonSet(value, request);
-    case Op::kKvTouch: return DecodeTouch(value, profile, request);
+    case Op::kKvJsonSet:
+      return DecodeJsonSet(value, request);
+    case Op::kKvTouch:
+      return DecodeTouch(value, profile, request);
     default:
       request.value = std::string(value);
       return std::nullopt;

@@ -98,14 +98,11 @@ std::optional<std::string_view> TlvOptions::Get(uint8_t tag) const {
 std::optional<uint64_t> TlvOptions::Uint(uint8_t tag) const {
   const std::optional<std::string_view> value = Get(tag);
   if (!value) return std::nullopt;
-  ByteReader reader(*value);
-  switch (value->size()) {
-    case 1: { uint8_t v = 0; reader.ReadU8(v); return v; }
-    case 2: { uint16_t v = 0; reader.ReadU16(v); return v; }
-    case 4: { uint32_t v = 0; reader.ReadU32(v); return v; }
-    case 8: { uint64_t v = 0; reader.ReadU64(v); return v; }
-    default: return std::nullopt;
-  }
+  const size_t width = value->size();
+  if (width != 1 && width != 2 && width != 4 && width != 8) return std::nullopt;
+  uint64_t number = 0;
+  for (size_t i = width; i-- > 0;) number = (number << 8) | static_cast<uint8_t>((*value)[i]);
+  return number;
 }
 
 bool TlvOptions::Flag(uint8_t tag) const {
@@ -132,6 +129,7 @@ std::optional<std::string> ApplyOptions(const TlvOptions& tlv, const ConnectionP
   set.Flag(tag::kIfNotExists, out.if_not_exists);
   set.Flag(tag::kIfExists, out.if_exists);
   set.Uint(tag::kLimit, out.limit);
+  if (out.limit == 0u) out.limit.reset();  // 0 asks for the server's default, like no limit
   set.Flag(tag::kKeysOnly, out.keys_only);
   set.Bytes(tag::kRoutingKey, out.routing_key);
   set.Uint(tag::kTxnId, out.txn_id);

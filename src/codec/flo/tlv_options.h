@@ -74,7 +74,8 @@ inline constexpr uint8_t kExtendAckMs = 0x38;
 }  // namespace tag
 
 // Fills `out` from the block, normalising units (TTL by the profile's unit, ages in seconds,
-// to milliseconds; block/wait 0 = do not wait, i.e. absent, and clamped to kMaxBlockMs).
+// to milliseconds; block/wait 0 = do not wait, i.e. absent, and clamped to kMaxBlockMs;
+// limit 0 = the server's default, i.e. absent).
 // Returns an error message for a value that does not fit its field.
 std::optional<std::string> ApplyOptions(const TlvOptions& tlv, const ConnectionProfile& profile,
                                         Options& out);

@@ -10,13 +10,13 @@
 namespace flod::codec::flo {
 namespace {
 
+using flod::testing::LoadVector;
 using testing::Envelope;
 using testing::FramingOfVector;
 using testing::IndexedRequestIds;
 using testing::ParseReply;
 using testing::RequestFrame;
 using testing::RequestVectorNames;
-using flod::testing::LoadVector;
 
 constexpr uint16_t kOpcodeKvPut = 0x100;
 
@@ -98,8 +98,8 @@ TEST(FloCodecTest, FrameSplitAtEveryOffsetDecodesTheSame) {
 }
 
 TEST(FloCodecTest, SeveralFramesInOneBufferComeOutInOrder) {
-  std::string buffer = LoadVector("kv_put_plain") + LoadVector("kv_get_plain") +
-                       LoadVector("kv_delete");
+  std::string buffer =
+      LoadVector("kv_put_plain") + LoadVector("kv_get_plain") + LoadVector("kv_delete");
   FloCodec codec = CodecFor(Framing::kSdkV1);
   std::vector<uint64_t> ids;
   std::vector<Op> ops;
@@ -150,7 +150,8 @@ TEST(FloCodecTest, BadMagicMidStreamRejectsWithIdZeroAndCloses) {
 
 TEST(FloCodecTest, TruncatedFrameWaitsForTheRest) {
   const std::string bytes = LoadVector("kv_put_ttl");
-  FloStep step = CodecFor(Framing::kSdkV1).Next(std::string_view(bytes).substr(0, bytes.size() - 1));
+  FloStep step =
+      CodecFor(Framing::kSdkV1).Next(std::string_view(bytes).substr(0, bytes.size() - 1));
   EXPECT_EQ(step.kind, FloStepKind::kNeedMore);
   EXPECT_EQ(step.consumed, 0u);
   EXPECT_TRUE(step.reply.empty());

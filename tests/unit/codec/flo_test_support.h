@@ -21,8 +21,7 @@
 namespace flod::codec::flo::testing {
 
 inline bool IsResponseVector(std::string_view name) {
-  return name.starts_with("resp_") || name.starts_with("py_resp_") ||
-         name.starts_with("v2_resp_");
+  return name.starts_with("resp_") || name.starts_with("py_resp_") || name.starts_with("v2_resp_");
 }
 
 // Names (without .hex) of every vector file, sorted.
@@ -138,8 +137,8 @@ inline std::string RequestFrame(Framing framing, uint64_t request_id, uint16_t o
   writer.Bytes(payload);
   const size_t header = HeaderBytes(framing);
   std::string crc;
-  ByteWriter(crc).U32(FrameCrc(std::string_view(frame).substr(0, header),
-                               std::string_view(frame).substr(header)));
+  ByteWriter(crc).U32(
+      FrameCrc(std::string_view(frame).substr(0, header), std::string_view(frame).substr(header)));
   frame.replace(16, 4, crc);
   return frame;
 }

@@ -9,13 +9,13 @@
 namespace flod::codec::flo {
 namespace {
 
+using flod::testing::LoadVector;
 using testing::Envelope;
 using testing::FramingOfVector;
 using testing::IndexedRequestIds;
 using testing::ParseReply;
 using testing::RequestFrame;
 using testing::RequestVectorNames;
-using flod::testing::LoadVector;
 
 constexpr uint16_t kOpcodeKvPut = 0x100;
 
@@ -84,8 +84,7 @@ TEST(FrameTest, OversizedPayloadLengthIsFatalBeforeThePayloadArrives) {
   std::string length;
   ByteWriter(length).U32(static_cast<uint32_t>(profile.max_payload_bytes() + 1));
   header.replace(4, 4, length);
-  EXPECT_EQ(ParseFrame(std::string_view(header).substr(0, 8), profile).status,
-            FrameStatus::kFatal);
+  EXPECT_EQ(ParseFrame(std::string_view(header).substr(0, 8), profile).status, FrameStatus::kFatal);
   EXPECT_EQ(ParseFrame(header, profile).status, FrameStatus::kFatal);
 }
 
@@ -110,13 +109,14 @@ TEST(FrameTest, ChecksumMismatchIsABadFrameOfKnownSize) {
 }
 
 TEST(FrameTest, VersionOtherThanTheConnectionsIsABadFrame) {
-  const std::string v2_frame = RequestFrame(Framing::kSdkV1, 9, kOpcodeKvPut,
-                                            Envelope("default", "k", "v"), 0, 2);
+  const std::string v2_frame =
+      RequestFrame(Framing::kSdkV1, 9, kOpcodeKvPut, Envelope("default", "k", "v"), 0, 2);
   const FrameResult result = ParseFrame(v2_frame, ProfileFor(Framing::kSdkV1));
   EXPECT_EQ(result.status, FrameStatus::kBadFrame);
   EXPECT_EQ(result.error, "protocol version 2 on a version 1 connection");
 
-  const std::string legacy_v3 = RequestFrame(Framing::kLegacy, 9, 0x30, Envelope("", "k", ""), 0, 3);
+  const std::string legacy_v3 =
+      RequestFrame(Framing::kLegacy, 9, 0x30, Envelope("", "k", ""), 0, 3);
   EXPECT_EQ(ParseFrame(legacy_v3, ProfileFor(Framing::kLegacy)).status, FrameStatus::kBadFrame);
 }
 

@@ -38,9 +38,9 @@ TEST(OpcodesTest, LegacyOpcodesMapToTheirOps) {
 }
 
 TEST(OpcodesTest, ReplyOnlyAndUnservedOpcodesAreUnknown) {
-  EXPECT_EQ(OpFromSdkOpcode(0x001), std::nullopt);   // pong, reply-only
-  EXPECT_EQ(OpFromSdkOpcode(0x106), std::nullopt);   // kv_get_response, reply-only
-  EXPECT_EQ(OpFromSdkOpcode(0x170), std::nullopt);   // queue_enqueue: not served yet
+  EXPECT_EQ(OpFromSdkOpcode(0x001), std::nullopt);  // pong, reply-only
+  EXPECT_EQ(OpFromSdkOpcode(0x106), std::nullopt);  // kv_get_response, reply-only
+  EXPECT_EQ(OpFromSdkOpcode(0x170), std::nullopt);  // queue_enqueue: not served yet
   EXPECT_EQ(OpFromSdkOpcode(0x3FF), std::nullopt);
   EXPECT_EQ(OpFromSdkOpcode(0xFFFF), std::nullopt);
   EXPECT_EQ(OpFromLegacyOpcode(0x35), std::nullopt);  // legacy kv_get response

@@ -9,9 +9,9 @@
 namespace flod::codec::flo {
 namespace {
 
-using testing::ParseReply;
 using flod::testing::BytesToHex;
 using flod::testing::LoadVector;
+using testing::ParseReply;
 
 std::string Encode(const ConnectionProfile& profile, uint64_t id, Op op, const Result& result) {
   std::string out;
@@ -105,14 +105,17 @@ TEST(ReplyEncoderTest, BadRequestCarriesItsMessage) {
 TEST(ReplyEncoderTest, VersionTwoReplyEchoesVersionAndHash) {
   ConnectionProfile profile = MakeProfile(Framing::kSdkV2);
   profile.table_hash = kPreferredTableHash;
-  EXPECT_EQ(Encode(profile, 1, Op::kPing, Result::Ok(TextBody{"PONG"})), Vector("v2_resp_ping_pong"));
+  EXPECT_EQ(Encode(profile, 1, Op::kPing, Result::Ok(TextBody{"PONG"})),
+            Vector("v2_resp_ping_pong"));
 }
 
 // The golden scan page carries the cursor "CUR1"; flod issues every cursor behind its marker
 // (§12 D12), so its page for the same result is the vector with the marker spliced in.
 TEST(ReplyEncoderTest, ScanHeaderFirstPageMatchesTheVectorWithTheCursorMarker) {
   std::string data = ParseReply(LoadVector("resp_kv_scan_header_first"), Framing::kSdkV1).data;
-  ASSERT_EQ(data.substr(1, 8), std::string("\x04\x00\x00\x00" "CUR1", 8));
+  ASSERT_EQ(data.substr(1, 8), std::string("\x04\x00\x00\x00"
+                                           "CUR1",
+                                           8));
   data.replace(1, 4, std::string("\x08\x00\x00\x00", 4));
   data.insert(5, kScanCursorMarker);
   std::string expected;
@@ -130,8 +133,8 @@ TEST(ReplyEncoderTest, ScanTrailerLayoutForJsClients) {
   body.items = {{"k", ValueKind::kBytes, "v"}};
   body.has_more = true;
   body.cursor = "k";
-  const std::string hex = Encode(MakeProfile(Framing::kSdkV1, ClientProfile::kJs), 5,
-                                 Op::kKvScan, Result::Ok(body));
+  const std::string hex =
+      Encode(MakeProfile(Framing::kSdkV1, ClientProfile::kJs), 5, Op::kKvScan, Result::Ok(body));
   const std::string expected = std::string("\x01\x00\x00\x00", 4) + std::string("\x01\x00k", 3) +
                                std::string("\x01\x00\x00\x00", 4) + "v" + "\x01" +
                                std::string("\x05\x00", 2) + std::string(kScanCursorMarker) + "k";
@@ -140,8 +143,8 @@ TEST(ReplyEncoderTest, ScanTrailerLayoutForJsClients) {
 
 TEST(ReplyEncoderTest, EmptyScanPageIsNineZeroBytesInBothLayouts) {
   for (ClientProfile client : {ClientProfile::kGo, ClientProfile::kJs}) {
-    const std::string hex = Encode(MakeProfile(Framing::kSdkV1, client), 5, Op::kKvScan,
-                                   Result::Ok(ScanBody{}));
+    const std::string hex =
+        Encode(MakeProfile(Framing::kSdkV1, client), 5, Op::kKvScan, Result::Ok(ScanBody{}));
     EXPECT_EQ(DataOf(hex), std::string(9, '\0'));
   }
 }
@@ -155,8 +158,9 @@ TEST(ReplyEncoderTest, LastScanPageSendsNoCursor) {
 }
 
 TEST(ReplyEncoderTest, JsonRepliesUseVersionLayouts) {
-  EXPECT_EQ(DataOf(EncodeV1(5, Op::kKvJsonGet, Result::Ok(ValueBody{3, ValueKind::kJson, "\"bob\""}))),
-            std::string("\x03\x00\x00\x00\x00\x00\x00\x00", 8) + "\"bob\"");
+  EXPECT_EQ(
+      DataOf(EncodeV1(5, Op::kKvJsonGet, Result::Ok(ValueBody{3, ValueKind::kJson, "\"bob\""}))),
+      std::string("\x03\x00\x00\x00\x00\x00\x00\x00", 8) + "\"bob\"");
   EXPECT_EQ(DataOf(EncodeV1(5, Op::kKvJsonSet, Result::Ok(VersionBody{4}))),
             std::string("\x04\x00\x00\x00\x00\x00\x00\x00", 8));
   EXPECT_EQ(DataOf(EncodeV1(5, Op::kKvJsonDel, Result::Ok(VersionBody{0}))), std::string(8, '\0'));
@@ -170,17 +174,17 @@ TEST(ReplyEncoderTest, CounterValueInAGetIsItsEightBytes) {
 
 TEST(ReplyEncoderTest, WritesWithoutDataAnswerEmpty) {
   for (Op op : {Op::kKvDelete, Op::kKvTouch, Op::kKvPersist, Op::kKvTxnRollback}) {
-    const auto reply = ParseReply(flod::testing::HexToBytes(EncodeV1(5, op, Result::Ok())),
-                                  Framing::kSdkV1);
+    const auto reply =
+        ParseReply(flod::testing::HexToBytes(EncodeV1(5, op, Result::Ok())), Framing::kSdkV1);
     EXPECT_EQ(reply.status, 0) << NameOf(op);
     EXPECT_EQ(reply.data, "") << NameOf(op);
   }
 }
 
 TEST(ReplyEncoderTest, SuccessWithoutItsBodyIsAnInternalError) {
-  const auto reply = ParseReply(
-      flod::testing::HexToBytes(EncodeV1(5, Op::kKvGet, Result::Ok(VersionBody{1}))),
-      Framing::kSdkV1);
+  const auto reply =
+      ParseReply(flod::testing::HexToBytes(EncodeV1(5, Op::kKvGet, Result::Ok(VersionBody{1}))),
+                 Framing::kSdkV1);
   EXPECT_EQ(reply.status, 9);
   EXPECT_EQ(reply.data, "internal error: no reply layout for KvGet");
 }

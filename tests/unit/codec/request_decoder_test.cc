@@ -10,14 +10,14 @@
 namespace flod::codec::flo {
 namespace {
 
+using flod::testing::BytesToHex;
+using flod::testing::LoadVector;
 using testing::Envelope;
 using testing::RequestFrame;
 using testing::Str16;
 using testing::Tlv;
 using testing::U32Bytes;
 using testing::U64Bytes;
-using flod::testing::BytesToHex;
-using flod::testing::LoadVector;
 
 // A canonical text of every field a decoded request can set, so a mismatch shows as a diff.
 std::string Describe(const Request& r) {
@@ -81,8 +81,10 @@ INSTANTIATE_TEST_SUITE_P(
         VectorCase{"kv_put_ttl", kGo,
                    "KvPut ns=default key=session:abc value=" + Hex("data") + " ttl_ms=3600000"},
         VectorCase{"kv_put_cas", kGo, "KvPut ns=default key=counter value=" + Hex("v2") + " cas=7"},
-        VectorCase{"kv_put_nx", kGo, "KvPut ns=default key=lock:job1 value=" + Hex("owner-a") + " nx"},
-        VectorCase{"kv_put_xx", kGo, "KvPut ns=default key=lock:job1 value=" + Hex("owner-b") + " xx"},
+        VectorCase{"kv_put_nx", kGo,
+                   "KvPut ns=default key=lock:job1 value=" + Hex("owner-a") + " nx"},
+        VectorCase{"kv_put_xx", kGo,
+                   "KvPut ns=default key=lock:job1 value=" + Hex("owner-b") + " xx"},
         VectorCase{"kv_put_ttl_cas", kGo,
                    "KvPut ns=myapp key=cfg value=" + Hex("{}") + " ttl_ms=60000 cas=3"},
         VectorCase{"kv_get_plain", kGo, "KvGet ns=default key=user:1 value="},
@@ -104,9 +106,9 @@ INSTANTIATE_TEST_SUITE_P(
         VectorCase{"kv_json_get", kGo, "KvJsonGet ns=default key=doc:1 value= path=$.name"},
         VectorCase{"kv_txn_begin", kGo,
                    "KvTxnBegin ns=default key=acct:1 value= routing_key=acct:1"},
-        VectorCase{"kv_txn_put", kGo,
-                   "KvPut ns=default key=acct:1 value=" + Hex("100") +
-                       " routing_key=acct:1 txn_id=77"},
+        VectorCase{
+            "kv_txn_put", kGo,
+            "KvPut ns=default key=acct:1 value=" + Hex("100") + " routing_key=acct:1 txn_id=77"},
         VectorCase{"kv_txn_commit", kGo,
                    "KvTxnCommit ns=default key=acct:1 value= routing_key=acct:1 txn_id=77"},
         VectorCase{"py_ping", kGo, "Ping ns=default key= value="},
@@ -253,9 +255,9 @@ TEST(RequestDecoderTest, TouchValueMustBeAnEightByteTtl) {
 }
 
 TEST(RequestDecoderTest, TouchTtlIsMillisecondsOnVersionTwo) {
-  EXPECT_EQ(DecodeSdk(kTouch, Envelope("default", "k", U64Bytes(1500)),
-                      MakeProfile(Framing::kSdkV2)),
-            "KvTouch ns=default key=k value= ttl_ms=1500");
+  EXPECT_EQ(
+      DecodeSdk(kTouch, Envelope("default", "k", U64Bytes(1500)), MakeProfile(Framing::kSdkV2)),
+      "KvTouch ns=default key=k value= ttl_ms=1500");
 }
 
 TEST(RequestDecoderTest, OptionOutOfRangeIsABadRequest) {

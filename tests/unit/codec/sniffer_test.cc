@@ -16,9 +16,12 @@ using flod::testing::LoadVector;
 
 Protocol ProtocolOf(Framing framing) {
   switch (framing) {
-    case Framing::kSdkV1: return Protocol::kFloSdkV1;
-    case Framing::kSdkV2: return Protocol::kFloSdkV2;
-    case Framing::kLegacy: return Protocol::kFloLegacy;
+    case Framing::kSdkV1:
+      return Protocol::kFloSdkV1;
+    case Framing::kSdkV2:
+      return Protocol::kFloSdkV2;
+    case Framing::kLegacy:
+      return Protocol::kFloLegacy;
   }
   return Protocol::kFloUndecided;
 }

@@ -85,6 +85,12 @@ TEST(TlvOptionsTest, BlockZeroMeansDoNotWaitAndLongWaitsAreClamped) {
   EXPECT_EQ(huge.wait_ms, kMaxBlockMs);
 }
 
+TEST(TlvOptionsTest, LimitZeroMeansTheServerDefault) {
+  Options options;
+  ApplyOptions(TlvOptions::Parse(Tlv(0x05, U32Bytes(0))), MakeProfile(Framing::kSdkV1), options);
+  EXPECT_EQ(options.limit, std::nullopt);
+}
+
 TEST(TlvOptionsTest, ValueTooWideForItsFieldIsRejected) {
   Options options;
   const auto error = ApplyOptions(TlvOptions::Parse(Tlv(0x10, U32Bytes(300))),

@@ -33,8 +33,8 @@ struct FrameHeader {
   uint32_t payload_length = 0;
   uint64_t request_id = 0;
   uint32_t crc = 0;
-  uint16_t opcode = 0;    // legacy: the one-byte opcode
-  uint8_t version = 0;    // SDK: byte 22; legacy: byte 20
+  uint16_t opcode = 0;  // legacy: the one-byte opcode
+  uint8_t version = 0;  // SDK: byte 22; legacy: byte 20
   uint8_t flags = 0;
   uint64_t reserved = 0;  // SDK: bytes 24–31 (the table hash on v2); legacy: byte 23
 };

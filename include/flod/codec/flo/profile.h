@@ -30,7 +30,10 @@ enum class ScanLayout : uint8_t {
 
 // Every scan cursor flod issues starts with these bytes, so a scan value that starts with them
 // is a bare cursor (Python, JS ≤ dev.4) and anything else is [limit:u32][cursor] (§12 D12).
-inline constexpr std::string_view kScanCursorMarker{"\xFF" "CUR", 4};
+inline constexpr std::string_view kScanCursorMarker{
+    "\xFF"
+    "CUR",
+    4};
 
 // Op-table hashes of the protocol-2 client builds whose layouts flod serves (§14.3). The
 // first one is the hash flod names when it refuses an unknown one.

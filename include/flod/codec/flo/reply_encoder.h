@@ -25,8 +25,8 @@ uint8_t WireStatus(Status status, Framing framing);
 // Success data follows the op's layout for this connection (scan H or T, legacy raw get);
 // error data is the message. A success Result without the body the op needs is a server
 // bug and is answered as status 9 rather than as a body the client would misread.
-void EncodeReply(const ConnectionProfile& profile, uint64_t request_id, Op op,
-                 const Result& result, std::string& out);
+void EncodeReply(const ConnectionProfile& profile, uint64_t request_id, Op op, const Result& result,
+                 std::string& out);
 
 // Appends an error reply (decode failures, refusals made before an op is known).
 void AppendErrorReply(const ConnectionProfile& profile, uint64_t request_id, Status status,
