@@ -69,6 +69,7 @@ struct QueueMessage {
   int64_t enqueued_at_ms = 0;
   uint32_t delivery_count = 0;
   uint8_t priority = 0;
+  int64_t dlq_at_ms = 0;  // DLQ listings: when the message entered the DLQ
 };
 struct MessagesBody { std::vector<QueueMessage> messages; };  // dequeue, peek, DLQ list
 struct QueueStatsBody {

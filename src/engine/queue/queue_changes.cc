@@ -1,0 +1,265 @@
+#include "engine/queue/queue_changes.h"
+
+#include <utility>
+
+#include "flod/core/bytes.h"
+
+namespace flod::engine::queue {
+namespace {
+
+// Smallest encoded size of one list entry, checked against the bytes left before reserving,
+// so a corrupt count cannot make the decoder allocate gigabytes.
+constexpr size_t kMinNewMessageBytes = 8 + 1 + 8 + 4 + 2 + 8 + 4;
+constexpr size_t kLeasedMessageBytes = 8 + 4;
+constexpr size_t kNackedMessageBytes = 8 + 1 + 8;
+constexpr size_t kSeqBytes = 8;
+
+void WriteHead(ByteWriter& w, const QueueHead& head) {
+  w.Str16(head.ns);
+  w.Str16(head.name);
+  w.I64(head.now_ms);
+}
+
+void WriteSeqs(ByteWriter& w, const std::vector<uint64_t>& seqs) {
+  w.U32(static_cast<uint32_t>(seqs.size()));
+  for (uint64_t seq : seqs) w.U64(seq);
+}
+
+void Write(ByteWriter& w, const EnqueueChange& c) {
+  WriteHead(w, c.head);
+  w.U32(static_cast<uint32_t>(c.messages.size()));
+  for (const NewMessage& m : c.messages) {
+    w.U64(m.seq);
+    w.U8(m.priority);
+    w.I64(m.visible_at_ms);
+    w.U32(m.max_retries);
+    w.Str16(m.dedup_key);
+    w.I64(m.dedup_expires_at_ms);
+    w.Str32(m.payload);
+  }
+}
+
+void Write(ByteWriter& w, const LeaseChange& c) {
+  WriteHead(w, c.head);
+  w.I64(c.lease_until_ms);
+  w.U32(static_cast<uint32_t>(c.messages.size()));
+  for (const LeasedMessage& m : c.messages) {
+    w.U64(m.seq);
+    w.U32(m.delivery_count);
+  }
+}
+
+void Write(ByteWriter& w, const NackChange& c) {
+  WriteHead(w, c.head);
+  w.U32(static_cast<uint32_t>(c.messages.size()));
+  for (const NackedMessage& m : c.messages) {
+    w.U64(m.seq);
+    w.U8(m.to_dlq ? 1 : 0);
+    w.I64(m.visible_at_ms);
+  }
+}
+
+void Write(ByteWriter& w, const TouchChange& c) {
+  WriteHead(w, c.head);
+  w.I64(c.lease_until_ms);
+  WriteSeqs(w, c.seqs);
+}
+
+void Write(ByteWriter& w, const SeqListChange& c) {
+  WriteHead(w, c.head);
+  WriteSeqs(w, c.seqs);
+}
+
+void Write(ByteWriter& w, const PurgeChange& c) { WriteHead(w, c.head); }
+
+void Write(ByteWriter& w, const QueueImage& c) {
+  w.Str16(c.ns);
+  w.Str16(c.name);
+  w.U64(c.next_seq);
+  w.U64(c.enqueued_total);
+  w.U64(c.dequeued_total);
+}
+
+void Write(ByteWriter& w, const MessageImage& c) {
+  w.Str16(c.ns);
+  w.Str16(c.name);
+  w.U64(c.seq);
+  w.U8(static_cast<uint8_t>(c.state));
+  w.U8(c.priority);
+  w.I64(c.enqueued_at_ms);
+  w.I64(c.due_ms);
+  w.U32(c.delivery_count);
+  w.U32(c.max_retries);
+  w.Str32(c.payload);
+}
+
+void Write(ByteWriter& w, const DedupImage& c) {
+  w.Str16(c.ns);
+  w.Str16(c.name);
+  w.Str16(c.key);
+  w.U64(c.seq);
+  w.I64(c.expires_at_ms);
+}
+
+uint16_t TypeOf(const Change& change) {
+  struct Visitor {
+    uint16_t operator()(const EnqueueChange&) const { return kRecordEnqueue; }
+    uint16_t operator()(const LeaseChange&) const { return kRecordLease; }
+    uint16_t operator()(const NackChange&) const { return kRecordNack; }
+    uint16_t operator()(const TouchChange&) const { return kRecordTouch; }
+    uint16_t operator()(const SeqListChange& c) const {
+      switch (c.op) {
+        case SeqOp::kAck: return kRecordAck;
+        case SeqOp::kDlqRequeue: return kRecordDlqRequeue;
+        case SeqOp::kDlqDelete: return kRecordDlqDelete;
+      }
+      return kRecordAck;
+    }
+    uint16_t operator()(const PurgeChange&) const { return kRecordPurge; }
+    uint16_t operator()(const QueueImage&) const { return kRecordQueueImage; }
+    uint16_t operator()(const MessageImage&) const { return kRecordMessageImage; }
+    uint16_t operator()(const DedupImage&) const { return kRecordDedupImage; }
+  };
+  return std::visit(Visitor{}, change);
+}
+
+// ---- Decoding ---------------------------------------------------------------------------
+
+bool ReadName(ByteReader& r, std::string_view& ns, std::string_view& name) {
+  return r.ReadStr16(ns) && r.ReadStr16(name) && !name.empty();
+}
+
+bool ReadHead(ByteReader& r, QueueHead& head) {
+  return ReadName(r, head.ns, head.name) && r.ReadI64(head.now_ms);
+}
+
+bool ReadFlag(ByteReader& r, bool& out) {
+  uint8_t raw = 0;
+  if (!r.ReadU8(raw) || raw > 1) return false;
+  out = raw == 1;
+  return true;
+}
+
+// Reads a u32 count of entries of at least `entry_bytes` each and reserves room for them.
+template <typename T>
+bool ReadCount(ByteReader& r, size_t entry_bytes, std::vector<T>& out) {
+  uint32_t count = 0;
+  if (!r.ReadU32(count) || count > r.remaining() / entry_bytes) return false;
+  out.resize(count);
+  return true;
+}
+
+bool ReadSeqs(ByteReader& r, std::vector<uint64_t>& seqs) {
+  if (!ReadCount(r, kSeqBytes, seqs)) return false;
+  for (uint64_t& seq : seqs) {
+    if (!r.ReadU64(seq)) return false;
+  }
+  return true;
+}
+
+bool Read(ByteReader& r, EnqueueChange& c) {
+  if (!ReadHead(r, c.head) || !ReadCount(r, kMinNewMessageBytes, c.messages)) return false;
+  uint64_t previous = 0;
+  for (NewMessage& m : c.messages) {
+    if (!r.ReadU64(m.seq) || !r.ReadU8(m.priority) || !r.ReadI64(m.visible_at_ms) ||
+        !r.ReadU32(m.max_retries) || !r.ReadStr16(m.dedup_key) ||
+        !r.ReadI64(m.dedup_expires_at_ms) || !r.ReadStr32(m.payload)) {
+      return false;
+    }
+    if (m.seq == 0 || m.seq <= previous) return false;
+    previous = m.seq;
+  }
+  return true;
+}
+
+bool Read(ByteReader& r, LeaseChange& c) {
+  if (!ReadHead(r, c.head) || !r.ReadI64(c.lease_until_ms) ||
+      !ReadCount(r, kLeasedMessageBytes, c.messages)) {
+    return false;
+  }
+  for (LeasedMessage& m : c.messages) {
+    if (!r.ReadU64(m.seq) || !r.ReadU32(m.delivery_count)) return false;
+  }
+  return true;
+}
+
+bool Read(ByteReader& r, NackChange& c) {
+  if (!ReadHead(r, c.head) || !ReadCount(r, kNackedMessageBytes, c.messages)) return false;
+  for (NackedMessage& m : c.messages) {
+    if (!r.ReadU64(m.seq) || !ReadFlag(r, m.to_dlq) || !r.ReadI64(m.visible_at_ms)) {
+      return false;
+    }
+  }
+  return true;
+}
+
+bool Read(ByteReader& r, TouchChange& c) {
+  return ReadHead(r, c.head) && r.ReadI64(c.lease_until_ms) && ReadSeqs(r, c.seqs);
+}
+
+bool Read(ByteReader& r, SeqListChange& c) { return ReadHead(r, c.head) && ReadSeqs(r, c.seqs); }
+
+bool Read(ByteReader& r, PurgeChange& c) { return ReadHead(r, c.head); }
+
+bool Read(ByteReader& r, QueueImage& c) {
+  return ReadName(r, c.ns, c.name) && r.ReadU64(c.next_seq) && r.ReadU64(c.enqueued_total) &&
+         r.ReadU64(c.dequeued_total) && c.next_seq > 0;
+}
+
+bool Read(ByteReader& r, MessageImage& c) {
+  uint8_t state = 0;
+  if (!ReadName(r, c.ns, c.name) || !r.ReadU64(c.seq) || !r.ReadU8(state) ||
+      !r.ReadU8(c.priority) || !r.ReadI64(c.enqueued_at_ms) || !r.ReadI64(c.due_ms) ||
+      !r.ReadU32(c.delivery_count) || !r.ReadU32(c.max_retries) || !r.ReadStr32(c.payload)) {
+    return false;
+  }
+  if (state > static_cast<uint8_t>(MessageState::kDead) || c.seq == 0) return false;
+  c.state = static_cast<MessageState>(state);
+  return true;
+}
+
+bool Read(ByteReader& r, DedupImage& c) {
+  return ReadName(r, c.ns, c.name) && r.ReadStr16(c.key) && r.ReadU64(c.seq) &&
+         r.ReadI64(c.expires_at_ms) && !c.key.empty() && c.seq > 0;
+}
+
+template <typename T>
+std::optional<Change> DecodeAs(std::string_view payload, T change) {
+  ByteReader r(payload);
+  if (!Read(r, change) || !r.empty()) return std::nullopt;
+  return Change(std::move(change));
+}
+
+std::optional<Change> DecodeSeqList(std::string_view payload, SeqOp op) {
+  SeqListChange change;
+  change.op = op;
+  return DecodeAs(payload, std::move(change));
+}
+
+}  // namespace
+
+uint16_t EncodeChange(const Change& change, std::string& out) {
+  out.clear();
+  ByteWriter w(out);
+  std::visit([&w](const auto& c) { Write(w, c); }, change);
+  return TypeOf(change);
+}
+
+std::optional<Change> DecodeChange(uint16_t type, std::string_view payload) {
+  switch (type) {
+    case kRecordEnqueue: return DecodeAs(payload, EnqueueChange{});
+    case kRecordLease: return DecodeAs(payload, LeaseChange{});
+    case kRecordAck: return DecodeSeqList(payload, SeqOp::kAck);
+    case kRecordNack: return DecodeAs(payload, NackChange{});
+    case kRecordTouch: return DecodeAs(payload, TouchChange{});
+    case kRecordDlqRequeue: return DecodeSeqList(payload, SeqOp::kDlqRequeue);
+    case kRecordDlqDelete: return DecodeSeqList(payload, SeqOp::kDlqDelete);
+    case kRecordPurge: return DecodeAs(payload, PurgeChange{});
+    case kRecordQueueImage: return DecodeAs(payload, QueueImage{});
+    case kRecordMessageImage: return DecodeAs(payload, MessageImage{});
+    case kRecordDedupImage: return DecodeAs(payload, DedupImage{});
+    default: return std::nullopt;
+  }
+}
+
+}  // namespace flod::engine::queue
