@@ -33,9 +33,9 @@ IoExpected<int> LockDataDir(const std::filesystem::path& root) {
     if (err != EWOULDBLOCK) return IoStatus::FromErrno(err, "lock", path);
     std::string holder(pid, n > 0 ? static_cast<size_t>(n) : 0);
     while (!holder.empty() && (holder.back() == '\n' || holder.back() == ' ')) holder.pop_back();
-    return IoStatus::Busy("data dir " + root.string() + " is in use by another flod process" +
-                          (holder.empty() ? std::string(" (pid not recorded)")
-                                          : " (pid " + holder + ")"));
+    return IoStatus::Busy(
+        "data dir " + root.string() + " is in use by another flod process" +
+        (holder.empty() ? std::string(" (pid not recorded)") : " (pid " + holder + ")"));
   }
   const std::string pid = std::to_string(::getpid()) + "\n";
   if (::ftruncate(fd, 0) != 0 || ::pwrite(fd, pid.data(), pid.size(), 0) < 0) {
@@ -67,8 +67,8 @@ IoExpected<std::map<std::string, uint64_t, std::less<>>> ParseSystemFile(
     ++line_number;
     if (line.empty() || line.front() == '#') continue;
     const size_t equals = line.find('=');
-    auto value = equals == std::string_view::npos ? std::nullopt
-                                                  : ParseNumber(line.substr(equals + 1));
+    auto value =
+        equals == std::string_view::npos ? std::nullopt : ParseNumber(line.substr(equals + 1));
     if (!value) {
       return IoStatus::Corruption(path.string() + " line " + std::to_string(line_number) +
                                   ": expected key=number, found \"" + std::string(line) + "\"");

@@ -36,8 +36,7 @@ std::optional<uint64_t> ParseNumbered(std::string_view name, std::string_view pr
 }
 
 template <typename Parse>
-IoExpected<std::vector<NumberedFile>> ListNumbered(const std::filesystem::path& dir,
-                                                   Parse parse) {
+IoExpected<std::vector<NumberedFile>> ListNumbered(const std::filesystem::path& dir, Parse parse) {
   std::vector<NumberedFile> files;
   std::error_code error;
   std::filesystem::directory_iterator it(dir, error);

@@ -113,8 +113,8 @@ IoStatus SequentialFile::Read(size_t n, std::string& out) {
     buffer_.clear();
     buffered_pos_ = 0;
     out.resize(n);
-    IoStatus status = PreadFully(fd_, position_ + buffered, out.data() + buffered,
-                                 n - buffered, path_);
+    IoStatus status =
+        PreadFully(fd_, position_ + buffered, out.data() + buffered, n - buffered, path_);
     if (status.ok()) position_ += n;
     return status;
   }

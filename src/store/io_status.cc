@@ -8,13 +8,20 @@ namespace {
 
 std::string_view NameOf(IoStatus::Code code) {
   switch (code) {
-    case IoStatus::Code::kOk: return "OK";
-    case IoStatus::Code::kIoError: return "I/O error";
-    case IoStatus::Code::kNoSpace: return "no space";
-    case IoStatus::Code::kCorruption: return "corruption";
-    case IoStatus::Code::kInvalidArgument: return "invalid argument";
-    case IoStatus::Code::kBusy: return "busy";
-    case IoStatus::Code::kIncompatible: return "incompatible";
+    case IoStatus::Code::kOk:
+      return "OK";
+    case IoStatus::Code::kIoError:
+      return "I/O error";
+    case IoStatus::Code::kNoSpace:
+      return "no space";
+    case IoStatus::Code::kCorruption:
+      return "corruption";
+    case IoStatus::Code::kInvalidArgument:
+      return "invalid argument";
+    case IoStatus::Code::kBusy:
+      return "busy";
+    case IoStatus::Code::kIncompatible:
+      return "incompatible";
   }
   return "unknown";
 }

@@ -69,14 +69,14 @@ IoStatus VerifyBody(SequentialFile& file, const SnapshotTrailer& trailer, uint64
 
 }  // namespace
 
-IoExpected<SnapshotReader> SnapshotReader::Open(const std::filesystem::path& file,
-                                                uint32_t shard) {
+IoExpected<SnapshotReader> SnapshotReader::Open(const std::filesystem::path& file, uint32_t shard) {
   auto opened = SequentialFile::Open(file);
   if (!opened) return opened.status();
   SequentialFile& input = *opened;
   if (input.size() < kSnapshotHeaderBytes + kSnapshotTrailerBytes) {
-    return Corrupt(file, 0, "too short to be a snapshot (" + std::to_string(input.size()) +
-                                " bytes): not finished");
+    return Corrupt(
+        file, 0,
+        "too short to be a snapshot (" + std::to_string(input.size()) + " bytes): not finished");
   }
   std::string scratch;
   std::string error;
@@ -85,8 +85,9 @@ IoExpected<SnapshotReader> SnapshotReader::Open(const std::filesystem::path& fil
   auto header = DecodeSnapshotHeader(scratch, error);
   if (!header) return Corrupt(file, 0, error);
   if (header->shard != shard) {
-    return Corrupt(file, 0, "written for shard " + std::to_string(header->shard) +
-                                ", not shard " + std::to_string(shard));
+    return Corrupt(file, 0,
+                   "written for shard " + std::to_string(header->shard) + ", not shard " +
+                       std::to_string(shard));
   }
   const uint64_t body_end = input.size() - kSnapshotTrailerBytes;
   status = input.ReadAt(body_end, kSnapshotTrailerBytes, scratch);
@@ -94,9 +95,10 @@ IoExpected<SnapshotReader> SnapshotReader::Open(const std::filesystem::path& fil
   auto trailer = DecodeSnapshotTrailer(scratch, error);
   if (!trailer) return Corrupt(file, body_end, error);
   if (trailer->body_bytes != body_end - kSnapshotHeaderBytes) {
-    return Corrupt(file, body_end, "trailer promises " + std::to_string(trailer->body_bytes) +
-                                       " bytes of records, the file holds " +
-                                       std::to_string(body_end - kSnapshotHeaderBytes));
+    return Corrupt(file, body_end,
+                   "trailer promises " + std::to_string(trailer->body_bytes) +
+                       " bytes of records, the file holds " +
+                       std::to_string(body_end - kSnapshotHeaderBytes));
   }
   status = VerifyBody(input, *trailer, body_end);
   if (!status.ok()) return status;

@@ -18,9 +18,10 @@ FileSystem& Resolve(FileSystem* file_system) {
 
 }  // namespace
 
-IoExpected<std::unique_ptr<SnapshotWriter>> SnapshotWriter::Create(
-    std::filesystem::path shard_dir, uint32_t shard, WalPosition covered,
-    FileSystem* file_system) {
+IoExpected<std::unique_ptr<SnapshotWriter>> SnapshotWriter::Create(std::filesystem::path shard_dir,
+                                                                   uint32_t shard,
+                                                                   WalPosition covered,
+                                                                   FileSystem* file_system) {
   std::error_code error;
   std::filesystem::create_directories(shard_dir, error);
   if (error) return IoStatus::FromErrno(error.value(), "create directory", shard_dir);

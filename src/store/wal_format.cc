@@ -25,11 +25,16 @@ void EncodeRecord(uint16_t type, std::string_view payload, std::string& out) {
 
 std::string_view Describe(RecordError error) {
   switch (error) {
-    case RecordError::kNone: return "valid record";
-    case RecordError::kTruncated: return "record cut short";
-    case RecordError::kTooLarge: return "record length above the limit";
-    case RecordError::kBadType: return "record type 0 (zero-filled or garbage header)";
-    case RecordError::kBadChecksum: return "record checksum mismatch";
+    case RecordError::kNone:
+      return "valid record";
+    case RecordError::kTruncated:
+      return "record cut short";
+    case RecordError::kTooLarge:
+      return "record length above the limit";
+    case RecordError::kBadType:
+      return "record type 0 (zero-filled or garbage header)";
+    case RecordError::kBadChecksum:
+      return "record checksum mismatch";
   }
   return "unknown record error";
 }
@@ -74,11 +79,16 @@ void EncodeSegmentHeader(const SegmentHeader& header, std::string& out) {
 
 std::string_view Describe(SegmentHeaderError error) {
   switch (error) {
-    case SegmentHeaderError::kNone: return "valid segment header";
-    case SegmentHeaderError::kTruncated: return "segment header cut short";
-    case SegmentHeaderError::kBadChecksum: return "segment header checksum mismatch";
-    case SegmentHeaderError::kBadMagic: return "not a flod WAL segment (bad magic)";
-    case SegmentHeaderError::kUnsupportedVersion: return "unsupported WAL format version";
+    case SegmentHeaderError::kNone:
+      return "valid segment header";
+    case SegmentHeaderError::kTruncated:
+      return "segment header cut short";
+    case SegmentHeaderError::kBadChecksum:
+      return "segment header checksum mismatch";
+    case SegmentHeaderError::kBadMagic:
+      return "not a flod WAL segment (bad magic)";
+    case SegmentHeaderError::kUnsupportedVersion:
+      return "unsupported WAL format version";
   }
   return "unknown segment header error";
 }

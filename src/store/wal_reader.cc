@@ -57,9 +57,12 @@ bool AllZero(std::string_view data) {
 std::string WalProblem::ToString() const {
   std::string where = file.string() + " at offset " + std::to_string(offset);
   switch (kind) {
-    case Kind::kTornTail: return "torn WAL tail in " + where + ": " + reason;
-    case Kind::kCorruption: return "WAL corruption in " + where + ": " + reason;
-    case Kind::kIoError: return "cannot read WAL " + where + ": " + reason;
+    case Kind::kTornTail:
+      return "torn WAL tail in " + where + ": " + reason;
+    case Kind::kCorruption:
+      return "WAL corruption in " + where + ": " + reason;
+    case Kind::kIoError:
+      return "cannot read WAL " + where + ": " + reason;
   }
   return reason;
 }
@@ -89,8 +92,8 @@ std::optional<WalRecord> WalReader::Next() {
       return std::nullopt;
     }
     const uint64_t segment = segments_[index_].number;
-    WalRecord record{decoded.type, decoded.payload, {segment, offset_},
-                     {segment, offset_ + decoded.size}};
+    WalRecord record{
+        decoded.type, decoded.payload, {segment, offset_}, {segment, offset_ + decoded.size}};
     offset_ += decoded.size;
     end_ = record.end;
     return record;
@@ -132,8 +135,8 @@ bool WalReader::LoadSegment() {
   const NumberedFile& segment = segments_[index_];
   if (index_ > first_index_ && segments_[index_ - 1].number + 1 != segment.number) {
     ReportHere(WalProblem::Kind::kCorruption, 0,
-           "segments " + std::to_string(segments_[index_ - 1].number + 1) + " to " +
-               std::to_string(segment.number - 1) + " are missing before this one");
+               "segments " + std::to_string(segments_[index_ - 1].number + 1) + " to " +
+                   std::to_string(segment.number - 1) + " are missing before this one");
     return false;
   }
   auto data = ReadWholeFile(segment.path);
@@ -147,8 +150,8 @@ bool WalReader::LoadSegment() {
   if (segment.number == start_.segment && start_.offset > offset_) {
     if (start_.offset > data_.size()) {
       ReportHere(WalProblem::Kind::kCorruption, start_.offset,
-             "the start position is past the end of the segment (" +
-                 std::to_string(data_.size()) + " bytes)");
+                 "the start position is past the end of the segment (" +
+                     std::to_string(data_.size()) + " bytes)");
       return false;
     }
     offset_ = static_cast<size_t>(start_.offset);
@@ -175,8 +178,8 @@ bool WalReader::CheckHeader(const NumberedFile& segment, bool is_last) {
   } else if (decoded.header.segment != segment.number) {
     reason = "the header names segment " + std::to_string(decoded.header.segment);
   } else if (decoded.header.shard != shard_) {
-    reason = "the header names shard " + std::to_string(decoded.header.shard) +
-             ", not shard " + std::to_string(shard_);
+    reason = "the header names shard " + std::to_string(decoded.header.shard) + ", not shard " +
+             std::to_string(shard_);
   } else {
     return true;
   }
@@ -187,7 +190,8 @@ bool WalReader::CheckHeader(const NumberedFile& segment, bool is_last) {
 void WalReader::ReportBadRecord(RecordError error) {
   std::string reason(Describe(error));
   if (!IsLastSegment()) {
-    ReportHere(WalProblem::Kind::kCorruption, offset_, reason + " in a segment that is not the last");
+    ReportHere(WalProblem::Kind::kCorruption, offset_,
+               reason + " in a segment that is not the last");
   } else if (error == RecordError::kTruncated) {
     // Cut short at the end of the file: nothing can follow it.
     ReportHere(WalProblem::Kind::kTornTail, offset_, reason);
@@ -210,11 +214,11 @@ void WalReader::ReportBadTail(std::string reason, uint64_t offset) {
       return;
     case ScanResult::Outcome::kFound:
       ReportHere(WalProblem::Kind::kCorruption, offset,
-             reason + ", and a valid record follows at offset " + std::to_string(scan.offset));
+                 reason + ", and a valid record follows at offset " + std::to_string(scan.offset));
       return;
     case ScanResult::Outcome::kGaveUp:
       ReportHere(WalProblem::Kind::kCorruption, offset,
-             reason + ", followed by too much unreadable data to prove it is a torn tail");
+                 reason + ", followed by too much unreadable data to prove it is a torn tail");
       return;
   }
 }

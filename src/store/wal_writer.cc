@@ -8,8 +8,7 @@
 namespace flod::store {
 
 IoExpected<std::unique_ptr<WalWriter>> WalWriter::Open(std::filesystem::path shard_dir,
-                                                       uint32_t shard,
-                                                       WalWriterOptions options) {
+                                                       uint32_t shard, WalWriterOptions options) {
   std::error_code error;
   std::filesystem::create_directories(shard_dir, error);
   if (error) return IoStatus::FromErrno(error.value(), "create directory", shard_dir);
@@ -19,7 +18,11 @@ IoExpected<std::unique_ptr<WalWriter>> WalWriter::Open(std::filesystem::path sha
 
   std::unique_ptr<WalWriter> writer(new WalWriter(std::move(shard_dir), shard, options));
   auto file = writer->CreateSegment(next, CreateMode::kExclusive);
-  if (!file) return file.status();
+  if (!file) {
+    // A headerless segment would stop being the last one after the next successful Open.
+    writer->file_system_.Remove(writer->dir_ / SegmentFileName(next));
+    return file.status();
+  }
   std::lock_guard lock(writer->mu_);
   writer->InstallLocked(next, std::move(*file), kSegmentHeaderBytes);
   return writer;
@@ -34,9 +37,7 @@ WalWriter::WalWriter(std::filesystem::path shard_dir, uint32_t shard,
 
 WalWriter::~WalWriter() = default;
 
-std::filesystem::path WalWriter::segment_path() const {
-  return dir_ / SegmentFileName(segment_);
-}
+std::filesystem::path WalWriter::segment_path() const { return dir_ / SegmentFileName(segment_); }
 
 IoStatus WalWriter::Append(uint16_t type, std::string_view payload) {
   if (failed_here_) return failure_here_;
@@ -109,9 +110,7 @@ bool WalWriter::Healthy() {
   return false;
 }
 
-IoStatus WalWriter::status() {
-  return Healthy() ? IoStatus::Ok() : failure_here_;
-}
+IoStatus WalWriter::status() { return Healthy() ? IoStatus::Ok() : failure_here_; }
 
 IoStatus WalWriter::Fail(IoStatus failure) {
   std::lock_guard lock(mu_);
@@ -154,8 +153,7 @@ IoExpected<std::unique_ptr<WritableFile>> WalWriter::CreateSegment(uint64_t numb
   return std::move(*file);
 }
 
-void WalWriter::InstallLocked(uint64_t number, std::unique_ptr<WritableFile> file,
-                              uint64_t size) {
+void WalWriter::InstallLocked(uint64_t number, std::unique_ptr<WritableFile> file, uint64_t size) {
   file_ = std::move(file);
   segment_ = number;
   written_.store(size, std::memory_order_release);

@@ -20,9 +20,9 @@ inline constexpr std::string_view kLockFileName = "LOCK";
 inline constexpr std::string_view kSystemFileName = "SYSTEM";
 inline constexpr std::string_view kSnapshotTempName = "snap.tmp";
 
-std::string ShardDirName(uint32_t shard);        // "shard-3"
-std::string SegmentFileName(uint64_t segment);   // "wal-000000000000002a.log"
-std::string SnapshotFileName(uint64_t id);       // "snap-0000000000000007.snap"
+std::string ShardDirName(uint32_t shard);       // "shard-3"
+std::string SegmentFileName(uint64_t segment);  // "wal-000000000000002a.log"
+std::string SnapshotFileName(uint64_t id);      // "snap-0000000000000007.snap"
 
 // The number in a segment or snapshot file name; nullopt for any other name.
 std::optional<uint64_t> ParseSegmentFileName(std::string_view name);

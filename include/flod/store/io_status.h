@@ -61,8 +61,8 @@ class IoStatus {
 template <typename T>
 class IoExpected {
  public:
-  IoExpected(T value) : state_(std::move(value)) {}            // NOLINT: implicit by design
-  IoExpected(IoStatus error) : state_(std::move(error)) {}     // NOLINT: must not be OK
+  IoExpected(T value) : state_(std::move(value)) {}         // NOLINT: implicit by design
+  IoExpected(IoStatus error) : state_(std::move(error)) {}  // NOLINT: must not be OK
 
   bool ok() const { return std::holds_alternative<T>(state_); }
   explicit operator bool() const { return ok(); }

@@ -67,8 +67,8 @@ class WalReader {
   void ReportBadTail(std::string reason, uint64_t offset);
   // A problem in the segment being read.
   void ReportHere(WalProblem::Kind kind, uint64_t offset, std::string reason);
-  void Report(WalProblem::Kind kind, std::filesystem::path file, uint64_t segment,
-              uint64_t offset, std::string reason);
+  void Report(WalProblem::Kind kind, std::filesystem::path file, uint64_t segment, uint64_t offset,
+              std::string reason);
   bool IsLastSegment() const { return index_ + 1 == segments_.size(); }
 
   const std::filesystem::path dir_;
@@ -78,11 +78,11 @@ class WalReader {
   bool listed_ = false;
   bool done_ = false;
   std::vector<NumberedFile> segments_;
-  size_t first_index_ = 0;    // segment holding the start position
-  size_t index_ = 0;          // segment being read
-  bool loaded_ = false;       // data_ holds segments_[index_]
+  size_t first_index_ = 0;  // segment holding the start position
+  size_t index_ = 0;        // segment being read
+  bool loaded_ = false;     // data_ holds segments_[index_]
   std::string data_;
-  size_t offset_ = 0;         // next record in data_
+  size_t offset_ = 0;  // next record in data_
   WalPosition end_;
   std::optional<WalProblem> problem_;
 };

@@ -53,8 +53,7 @@ class WalWriter {
   // existing one (1 in an empty directory); existing segments are never appended to. Run
   // recovery (WalReader, TruncateAt) before opening, so the old last segment has no torn tail.
   static IoExpected<std::unique_ptr<WalWriter>> Open(std::filesystem::path shard_dir,
-                                                     uint32_t shard,
-                                                     WalWriterOptions options = {});
+                                                     uint32_t shard, WalWriterOptions options = {});
   // Closes the segment file. Buffered records are dropped: call Sync() first to keep them.
   ~WalWriter();
   WalWriter(const WalWriter&) = delete;
@@ -112,12 +111,12 @@ class WalWriter {
   FileSystem& file_system_;
 
   // Owner thread only.
-  std::string buffer_;          // appended, not yet written
-  std::string unsynced_;        // written to the current segment, not known durable
+  std::string buffer_;           // appended, not yet written
+  std::string unsynced_;         // written to the current segment, not known durable
   uint64_t unsynced_start_ = 0;  // segment offset of unsynced_[0]
   uint64_t appended_bytes_ = 0;
   uint64_t mark_ = 0;
-  bool failed_here_ = false;    // the owner thread's view of failed_
+  bool failed_here_ = false;  // the owner thread's view of failed_
   IoStatus failure_here_;
 
   // Shared with SyncNow. file_ and segment_ change only on the owner thread, under mu_.
@@ -127,7 +126,7 @@ class WalWriter {
   std::atomic<uint64_t> written_{0};  // bytes of the current segment fully written
   std::atomic<uint64_t> synced_{0};   // bytes of the current segment known durable
   std::atomic<bool> failed_{false};
-  IoStatus failure_;                  // guarded by mu_
+  IoStatus failure_;  // guarded by mu_
 };
 
 }  // namespace flod::store

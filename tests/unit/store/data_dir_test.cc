@@ -1,8 +1,7 @@
 #include "flod/store/data_dir.h"
 
-#include <unistd.h>
-
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <string>
 
@@ -85,8 +84,7 @@ TEST_F(DataDirTest, SecondOpenWhileLockedIsBusyAndNamesTheHolder) {
   auto second = DataDir::Open(root(), 2);
   ASSERT_FALSE(second.ok());
   EXPECT_EQ(second.status().code(), IoStatus::Code::kBusy);
-  EXPECT_NE(second.status().message().find("pid " + std::to_string(::getpid())),
-            std::string::npos)
+  EXPECT_NE(second.status().message().find("pid " + std::to_string(::getpid())), std::string::npos)
       << second.status().message();
   EXPECT_NE(second.status().message().find(root().string()), std::string::npos);
 }

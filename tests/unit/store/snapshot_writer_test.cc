@@ -14,8 +14,7 @@ using testing::FaultyFileSystem;
 
 class SnapshotWriterTest : public ::testing::Test {
  protected:
-  std::unique_ptr<SnapshotWriter> Create(WalPosition covered = {3, 100},
-                                         FileSystem* fs = nullptr) {
+  std::unique_ptr<SnapshotWriter> Create(WalPosition covered = {3, 100}, FileSystem* fs = nullptr) {
     auto writer = SnapshotWriter::Create(dir(), kShard, covered, fs);
     EXPECT_TRUE(writer.ok()) << writer.status().ToString();
     return writer.ok() ? std::move(*writer) : nullptr;

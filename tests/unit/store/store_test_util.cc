@@ -21,9 +21,7 @@ void WriteFileBytes(const std::filesystem::path& file, std::string_view bytes) {
   EXPECT_TRUE(out.good()) << "cannot write " << file;
 }
 
-uint64_t FileSize(const std::filesystem::path& file) {
-  return std::filesystem::file_size(file);
-}
+uint64_t FileSize(const std::filesystem::path& file) { return std::filesystem::file_size(file); }
 
 void IncrementByte(const std::filesystem::path& file, uint64_t offset, int delta) {
   std::string bytes = ReadFileBytes(file);

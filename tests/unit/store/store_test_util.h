@@ -5,10 +5,9 @@
 #include <atomic>
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <string_view>
-
-#include <optional>
 #include <vector>
 
 #include "flod/store/file_system.h"
@@ -34,8 +33,7 @@ struct WalContents {
   std::vector<WalPosition> positions;
   std::optional<WalProblem> problem;
 };
-WalContents ReadWal(const std::filesystem::path& shard_dir, uint32_t shard,
-                    WalPosition start = {});
+WalContents ReadWal(const std::filesystem::path& shard_dir, uint32_t shard, WalPosition start = {});
 
 // Wraps the POSIX file system. Tests set the fault knobs between calls on the owner thread.
 class FaultyFileSystem final : public FileSystem {

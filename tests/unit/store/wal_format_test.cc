@@ -37,7 +37,9 @@ TEST(WalFormatTest, LayoutIsCrcThenLengthThenTypeLittleEndian) {
   EXPECT_EQ(type, 0x0203);
   EXPECT_EQ(reader.rest(), "ab");
   // The checksum covers the type's two bytes and the payload, not the length.
-  EXPECT_EQ(crc, Crc32c(std::string("\x03\x02" "ab", 4)));
+  EXPECT_EQ(crc, Crc32c(std::string("\x03\x02"
+                                    "ab",
+                                    4)));
 }
 
 TEST(WalFormatTest, EmptyPayloadIsAValidRecord) {

@@ -42,6 +42,15 @@ TEST_F(WalWriterTest, OpenStartsSegmentOneWithOnlyAHeader) {
   EXPECT_EQ(writer->position(), (WalPosition{1, kSegmentHeaderBytes}));
 }
 
+TEST_F(WalWriterTest, OpenThatCannotWriteTheHeaderLeavesNoSegment) {
+  fs_.write_budget = 10;
+  WalWriterOptions options;
+  options.file_system = &fs_;
+  auto writer = WalWriter::Open(dir(), 0, options);
+  EXPECT_EQ(writer.status().code(), IoStatus::Code::kNoSpace);
+  EXPECT_FALSE(std::filesystem::exists(Segment(1)));
+}
+
 TEST_F(WalWriterTest, AppendOnlyBuffersAndFlushWritesOnce) {
   auto writer = OpenWriter();
   const int appends_before = fs_.appends;
