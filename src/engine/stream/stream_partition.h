@@ -1,0 +1,92 @@
+#pragma once
+// Record storage of one stream partition and a cursor that walks several partitions as one
+// log ordered by id. Internal to the stream engine.
+
+#include <cstddef>
+#include <cstdint>
+#include <deque>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "flod/core/stream_id.h"
+#include "flod/engine/stream/stream_engine.h"
+
+namespace flod::engine::stream {
+
+inline constexpr StreamId kMaxId{UINT64_MAX, UINT64_MAX};
+
+// The smallest id greater than `id`; nullopt for kMaxId.
+std::optional<StreamId> Successor(StreamId id);
+// The greatest id smaller than `id`; 0-0 stays 0-0.
+StreamId Predecessor(StreamId id);
+
+struct StoredRecord {
+  StreamId id;
+  std::string key;  // partition key, empty when none
+  std::string payload;
+  StreamHeaders headers;
+
+  uint64_t Bytes() const;
+};
+
+// Records in id order. A deque frees its blocks as the front is popped, so trimming returns
+// memory instead of leaving a hole at the start of one big array.
+class Partition {
+ public:
+  bool empty() const { return records_.empty(); }
+  size_t size() const { return records_.size(); }
+  uint64_t bytes() const { return bytes_; }
+  const StoredRecord& operator[](size_t i) const { return records_[i]; }
+  const StoredRecord& front() const { return records_.front(); }
+  const StoredRecord& back() const { return records_.back(); }
+
+  size_t LowerBound(StreamId id) const;  // first index with id >= `id`
+  size_t UpperBound(StreamId id) const;  // first index with id > `id`
+  const StoredRecord* Find(StreamId id) const;
+
+  // The caller guarantees record.id > back().id.
+  void Push(StoredRecord record);
+  struct Removed {
+    uint64_t count = 0;
+    uint64_t bytes = 0;
+  };
+  Removed RemoveFront(uint64_t count);  // the caller guarantees count <= size()
+
+ private:
+  std::deque<StoredRecord> records_;
+  uint64_t bytes_ = 0;
+};
+
+// Walks the records with low <= id <= high of every partition (or only one) in id order,
+// oldest first or, with `reverse`, newest first. Partitions must outlive the cursor and stay
+// unchanged while it is used.
+class MergedCursor {
+ public:
+  struct Item {
+    const StoredRecord* record;
+    uint32_t partition;
+  };
+
+  MergedCursor(const std::vector<Partition>& partitions, std::optional<uint32_t> only,
+               StreamId low, StreamId high, bool reverse = false);
+  std::optional<Item> Next();
+
+ private:
+  struct Head {
+    StreamId id;
+    uint32_t partition;
+    size_t index;
+  };
+  bool Before(const Head& a, const Head& b) const;  // heap order: b comes out first
+  void PushHead(uint32_t partition, size_t index);
+  void Start(uint32_t partition);
+
+  const std::vector<Partition>& partitions_;
+  StreamId low_;
+  StreamId high_;
+  bool reverse_;
+  std::vector<Head> heap_;
+};
+
+}  // namespace flod::engine::stream
