@@ -3,6 +3,7 @@
 // carry their request id and leave as soon as they are ready, so a parked blocking request
 // never holds back later requests on the same connection (the JS SDK multiplexes).
 
+#include "flod/codec/flo/frame.h"
 #include "flod/codec/flo/profile.h"
 #include "session.h"
 
@@ -16,7 +17,7 @@ class FloSession final : public Session {
   size_t OnInput(std::string_view input) override;
 
  private:
-  void HandleFrame(const struct codec::flo::Frame& frame);
+  void HandleFrame(const codec::flo::Frame& frame);
 
   Connection& connection_;
   codec::flo::ConnectionProfile profile_;
