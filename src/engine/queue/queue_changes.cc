@@ -101,26 +101,29 @@ void Write(ByteWriter& w, const DedupImage& c) {
   w.I64(c.expires_at_ms);
 }
 
-uint16_t TypeOf(const Change& change) {
-  struct Visitor {
-    uint16_t operator()(const EnqueueChange&) const { return kRecordEnqueue; }
-    uint16_t operator()(const LeaseChange&) const { return kRecordLease; }
-    uint16_t operator()(const NackChange&) const { return kRecordNack; }
-    uint16_t operator()(const TouchChange&) const { return kRecordTouch; }
-    uint16_t operator()(const SeqListChange& c) const {
-      switch (c.op) {
-        case SeqOp::kAck: return kRecordAck;
-        case SeqOp::kDlqRequeue: return kRecordDlqRequeue;
-        case SeqOp::kDlqDelete: return kRecordDlqDelete;
-      }
-      return kRecordAck;
-    }
-    uint16_t operator()(const PurgeChange&) const { return kRecordPurge; }
-    uint16_t operator()(const QueueImage&) const { return kRecordQueueImage; }
-    uint16_t operator()(const MessageImage&) const { return kRecordMessageImage; }
-    uint16_t operator()(const DedupImage&) const { return kRecordDedupImage; }
-  };
-  return std::visit(Visitor{}, change);
+uint16_t TypeOf(const EnqueueChange&) { return kRecordEnqueue; }
+uint16_t TypeOf(const LeaseChange&) { return kRecordLease; }
+uint16_t TypeOf(const NackChange&) { return kRecordNack; }
+uint16_t TypeOf(const TouchChange&) { return kRecordTouch; }
+uint16_t TypeOf(const PurgeChange&) { return kRecordPurge; }
+uint16_t TypeOf(const QueueImage&) { return kRecordQueueImage; }
+uint16_t TypeOf(const MessageImage&) { return kRecordMessageImage; }
+uint16_t TypeOf(const DedupImage&) { return kRecordDedupImage; }
+uint16_t TypeOf(const SeqListChange& c) {
+  switch (c.op) {
+    case SeqOp::kAck: return kRecordAck;
+    case SeqOp::kDlqRequeue: return kRecordDlqRequeue;
+    case SeqOp::kDlqDelete: return kRecordDlqDelete;
+  }
+  return kRecordAck;
+}
+
+template <typename T>
+uint16_t EncodeAs(const T& change, std::string& out) {
+  out.clear();
+  ByteWriter w(out);
+  Write(w, change);
+  return TypeOf(change);
 }
 
 // ---- Decoding ---------------------------------------------------------------------------
@@ -238,11 +241,18 @@ std::optional<Change> DecodeSeqList(std::string_view payload, SeqOp op) {
 
 }  // namespace
 
+uint16_t EncodeChange(const EnqueueChange& c, std::string& out) { return EncodeAs(c, out); }
+uint16_t EncodeChange(const LeaseChange& c, std::string& out) { return EncodeAs(c, out); }
+uint16_t EncodeChange(const NackChange& c, std::string& out) { return EncodeAs(c, out); }
+uint16_t EncodeChange(const TouchChange& c, std::string& out) { return EncodeAs(c, out); }
+uint16_t EncodeChange(const SeqListChange& c, std::string& out) { return EncodeAs(c, out); }
+uint16_t EncodeChange(const PurgeChange& c, std::string& out) { return EncodeAs(c, out); }
+uint16_t EncodeChange(const QueueImage& c, std::string& out) { return EncodeAs(c, out); }
+uint16_t EncodeChange(const MessageImage& c, std::string& out) { return EncodeAs(c, out); }
+uint16_t EncodeChange(const DedupImage& c, std::string& out) { return EncodeAs(c, out); }
+
 uint16_t EncodeChange(const Change& change, std::string& out) {
-  out.clear();
-  ByteWriter w(out);
-  std::visit([&w](const auto& c) { Write(w, c); }, change);
-  return TypeOf(change);
+  return std::visit([&out](const auto& c) { return EncodeAs(c, out); }, change);
 }
 
 std::optional<Change> DecodeChange(uint16_t type, std::string_view payload) {

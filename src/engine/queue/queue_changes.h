@@ -143,7 +143,17 @@ struct DedupImage {
 using Change = std::variant<EnqueueChange, LeaseChange, NackChange, TouchChange, SeqListChange,
                             PurgeChange, QueueImage, MessageImage, DedupImage>;
 
-// Replaces `out` with the payload of `change` and returns its record type.
+// Replace `out` with the payload of the change and return its record type. The typed
+// overloads spare live writes a copy into the variant.
+uint16_t EncodeChange(const EnqueueChange& change, std::string& out);
+uint16_t EncodeChange(const LeaseChange& change, std::string& out);
+uint16_t EncodeChange(const NackChange& change, std::string& out);
+uint16_t EncodeChange(const TouchChange& change, std::string& out);
+uint16_t EncodeChange(const SeqListChange& change, std::string& out);
+uint16_t EncodeChange(const PurgeChange& change, std::string& out);
+uint16_t EncodeChange(const QueueImage& image, std::string& out);
+uint16_t EncodeChange(const MessageImage& image, std::string& out);
+uint16_t EncodeChange(const DedupImage& image, std::string& out);
 uint16_t EncodeChange(const Change& change, std::string& out);
 
 // Decodes a record; nullopt when the type is not a queue record or the payload is malformed.

@@ -88,7 +88,7 @@ void QueueEngine::WriteSnapshot(ChangeSink& changes) const {
   const State& s = *state_;
   const int64_t now = s.clock.NowMs();
   std::string buffer;
-  auto emit = [&](const Change& change) {
+  auto emit = [&](const auto& change) {
     uint16_t type = queue::EncodeChange(change, buffer);
     changes.Append(type, buffer);
   };

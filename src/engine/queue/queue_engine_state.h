@@ -60,7 +60,7 @@ struct QueueEngine::State {
     bool applied = slot.queue.Apply(change);
     AfterChange(slot);
     if (!applied) return false;
-    uint16_t type = queue::EncodeChange(queue::Change(change), scratch);
+    uint16_t type = queue::EncodeChange(change, scratch);
     changes.Append(type, scratch);
     return true;
   }
