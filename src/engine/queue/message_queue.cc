@@ -203,8 +203,7 @@ void MessageQueue::PruneDedup(int64_t now_ms, size_t budget) {
 
 // ---- Index maintenance --------------------------------------------------------------------
 
-void MessageQueue::Move(uint64_t seq, StoredMessage& message, MessageState state,
-                        int64_t due_ms) {
+void MessageQueue::Move(uint64_t seq, StoredMessage& message, MessageState state, int64_t due_ms) {
   Detach(seq, message);
   message.state = state;
   message.due_ms = due_ms;
@@ -213,18 +212,32 @@ void MessageQueue::Move(uint64_t seq, StoredMessage& message, MessageState state
 
 void MessageQueue::Detach(uint64_t seq, const StoredMessage& message) {
   switch (message.state) {
-    case MessageState::kReady: ready_.erase({message.priority, seq}); break;
-    case MessageState::kDelayed: delayed_.erase({message.due_ms, seq}); break;
-    case MessageState::kLeased: leases_.erase({message.due_ms, seq}); break;
-    case MessageState::kDead: dlq_.erase(message.dlq_order); break;
+    case MessageState::kReady:
+      ready_.erase({message.priority, seq});
+      break;
+    case MessageState::kDelayed:
+      delayed_.erase({message.due_ms, seq});
+      break;
+    case MessageState::kLeased:
+      leases_.erase({message.due_ms, seq});
+      break;
+    case MessageState::kDead:
+      dlq_.erase(message.dlq_order);
+      break;
   }
 }
 
 void MessageQueue::Attach(uint64_t seq, StoredMessage& message) {
   switch (message.state) {
-    case MessageState::kReady: ready_.emplace(message.priority, seq); break;
-    case MessageState::kDelayed: delayed_.emplace(message.due_ms, seq); break;
-    case MessageState::kLeased: leases_.emplace(message.due_ms, seq); break;
+    case MessageState::kReady:
+      ready_.emplace(message.priority, seq);
+      break;
+    case MessageState::kDelayed:
+      delayed_.emplace(message.due_ms, seq);
+      break;
+    case MessageState::kLeased:
+      leases_.emplace(message.due_ms, seq);
+      break;
     case MessageState::kDead:
       message.dlq_order = next_dlq_order_++;
       dlq_.emplace(message.dlq_order, seq);

@@ -31,8 +31,8 @@ inline constexpr size_t kUnbounded = std::numeric_limits<size_t>::max();
 struct StoredMessage {
   std::string payload;
   int64_t enqueued_at_ms = 0;
-  int64_t due_ms = 0;       // delayed: visible_at; leased: lease until; DLQ: moved_at
-  uint64_t dlq_order = 0;   // DLQ only
+  int64_t due_ms = 0;      // delayed: visible_at; leased: lease until; DLQ: moved_at
+  uint64_t dlq_order = 0;  // DLQ only
   uint32_t delivery_count = 0;
   uint32_t max_retries = 0;
   uint8_t priority = 0;

@@ -111,9 +111,12 @@ uint16_t TypeOf(const MessageImage&) { return kRecordMessageImage; }
 uint16_t TypeOf(const DedupImage&) { return kRecordDedupImage; }
 uint16_t TypeOf(const SeqListChange& c) {
   switch (c.op) {
-    case SeqOp::kAck: return kRecordAck;
-    case SeqOp::kDlqRequeue: return kRecordDlqRequeue;
-    case SeqOp::kDlqDelete: return kRecordDlqDelete;
+    case SeqOp::kAck:
+      return kRecordAck;
+    case SeqOp::kDlqRequeue:
+      return kRecordDlqRequeue;
+    case SeqOp::kDlqDelete:
+      return kRecordDlqDelete;
   }
   return kRecordAck;
 }
@@ -257,18 +260,30 @@ uint16_t EncodeChange(const Change& change, std::string& out) {
 
 std::optional<Change> DecodeChange(uint16_t type, std::string_view payload) {
   switch (type) {
-    case kRecordEnqueue: return DecodeAs(payload, EnqueueChange{});
-    case kRecordLease: return DecodeAs(payload, LeaseChange{});
-    case kRecordAck: return DecodeSeqList(payload, SeqOp::kAck);
-    case kRecordNack: return DecodeAs(payload, NackChange{});
-    case kRecordTouch: return DecodeAs(payload, TouchChange{});
-    case kRecordDlqRequeue: return DecodeSeqList(payload, SeqOp::kDlqRequeue);
-    case kRecordDlqDelete: return DecodeSeqList(payload, SeqOp::kDlqDelete);
-    case kRecordPurge: return DecodeAs(payload, PurgeChange{});
-    case kRecordQueueImage: return DecodeAs(payload, QueueImage{});
-    case kRecordMessageImage: return DecodeAs(payload, MessageImage{});
-    case kRecordDedupImage: return DecodeAs(payload, DedupImage{});
-    default: return std::nullopt;
+    case kRecordEnqueue:
+      return DecodeAs(payload, EnqueueChange{});
+    case kRecordLease:
+      return DecodeAs(payload, LeaseChange{});
+    case kRecordAck:
+      return DecodeSeqList(payload, SeqOp::kAck);
+    case kRecordNack:
+      return DecodeAs(payload, NackChange{});
+    case kRecordTouch:
+      return DecodeAs(payload, TouchChange{});
+    case kRecordDlqRequeue:
+      return DecodeSeqList(payload, SeqOp::kDlqRequeue);
+    case kRecordDlqDelete:
+      return DecodeSeqList(payload, SeqOp::kDlqDelete);
+    case kRecordPurge:
+      return DecodeAs(payload, PurgeChange{});
+    case kRecordQueueImage:
+      return DecodeAs(payload, QueueImage{});
+    case kRecordMessageImage:
+      return DecodeAs(payload, MessageImage{});
+    case kRecordDedupImage:
+      return DecodeAs(payload, DedupImage{});
+    default:
+      return std::nullopt;
   }
 }
 

@@ -64,7 +64,7 @@ struct QueueHead {
 struct NewMessage {
   uint64_t seq = 0;
   uint8_t priority = 0;
-  int64_t visible_at_ms = 0;   // <= now_ms: ready at once
+  int64_t visible_at_ms = 0;  // <= now_ms: ready at once
   uint32_t max_retries = 0;
   std::string_view dedup_key;  // empty = none
   int64_t dedup_expires_at_ms = 0;

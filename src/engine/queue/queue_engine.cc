@@ -13,9 +13,9 @@ namespace flod::engine {
 using queue::EnqueueChange;
 using queue::LeaseChange;
 using queue::MessageQueue;
-using queue::PurgeChange;
 using queue::MessageState;
 using queue::NackChange;
+using queue::PurgeChange;
 using queue::QueueHead;
 using queue::SeqListChange;
 using queue::SeqOp;
@@ -52,8 +52,12 @@ QueueMessage ToQueueMessage(uint64_t seq, const StoredMessage& m) {
 
 Result CheckName(std::string_view ns, std::string_view name) {
   if (name.empty()) return Result::Error(Status::kBadRequest, "queue name is required");
-  if (ns.size() > kMaxNamespaceBytes) return Result::Error(Status::kBadRequest, "namespace too long");
-  if (name.size() > kMaxKeyBytes) return Result::Error(Status::kBadRequest, "queue name too long");
+  if (ns.size() > kMaxNamespaceBytes) {
+    return Result::Error(Status::kBadRequest, "namespace too long");
+  }
+  if (name.size() > kMaxKeyBytes) {
+    return Result::Error(Status::kBadRequest, "queue name too long");
+  }
   return Result::Ok();
 }
 
@@ -90,8 +94,7 @@ QueueSlot& QueueEngine::State::FindOrCreate(std::string_view ns, std::string_vie
   return *it->second;
 }
 
-QueueSlot* QueueEngine::State::Open(std::string_view ns, std::string_view name,
-                                    int64_t& now_ms) {
+QueueSlot* QueueEngine::State::Open(std::string_view ns, std::string_view name, int64_t& now_ms) {
   QueueSlot* slot = Find(ns, name);
   if (slot == nullptr) return nullptr;
   now_ms = clock.NowMs();
@@ -212,8 +215,7 @@ Result QueueEngine::Dequeue(std::string_view ns, std::string_view name, uint32_t
   QueueSlot* slot = s.Open(ns, name, now);
   if (slot == nullptr) return Result::Ok(MessagesBody{});
   MessageQueue& q = slot->queue;
-  LeaseChange change{QueueHead{ns, name, now},
-                     AddMs(now, s.Visibility(visibility_timeout_ms)), {}};
+  LeaseChange change{QueueHead{ns, name, now}, AddMs(now, s.Visibility(visibility_timeout_ms)), {}};
   q.VisitReady(s.DequeueCount(count), [&](uint64_t seq, const StoredMessage& m) {
     change.messages.push_back({seq, m.delivery_count + 1});
   });
@@ -229,14 +231,13 @@ Result QueueEngine::Dequeue(std::string_view ns, std::string_view name, uint32_t
   return Result::Ok(std::move(body));
 }
 
-Result QueueEngine::Ack(std::string_view ns, std::string_view name,
-                        std::span<const uint64_t> seqs, ChangeSink& changes) {
+Result QueueEngine::Ack(std::string_view ns, std::string_view name, std::span<const uint64_t> seqs,
+                        ChangeSink& changes) {
   return state_->ApplySeqList(SeqOp::kAck, ns, name, seqs, changes);
 }
 
-Result QueueEngine::Nack(std::string_view ns, std::string_view name,
-                         std::span<const uint64_t> seqs, const NackOptions& options,
-                         ChangeSink& changes) {
+Result QueueEngine::Nack(std::string_view ns, std::string_view name, std::span<const uint64_t> seqs,
+                         const NackOptions& options, ChangeSink& changes) {
   if (Result r = CheckName(ns, name); !r.ok()) return r;
   State& s = *state_;
   int64_t now = 0;
@@ -256,8 +257,7 @@ Result QueueEngine::Nack(std::string_view ns, std::string_view name,
 }
 
 Result QueueEngine::Touch(std::string_view ns, std::string_view name,
-                          std::span<const uint64_t> seqs, uint32_t extend_ms,
-                          ChangeSink& changes) {
+                          std::span<const uint64_t> seqs, uint32_t extend_ms, ChangeSink& changes) {
   if (Result r = CheckName(ns, name); !r.ok()) return r;
   State& s = *state_;
   int64_t now = 0;

@@ -28,9 +28,8 @@ std::pair<std::string_view, std::string_view> QueueOf(const C& change) {
 
 // Records that may introduce a queue; the others only touch messages that already exist.
 template <typename C>
-constexpr bool kCreatesQueue =
-    std::is_same_v<C, EnqueueChange> || std::is_same_v<C, QueueImage> ||
-    std::is_same_v<C, MessageImage> || std::is_same_v<C, DedupImage>;
+constexpr bool kCreatesQueue = std::is_same_v<C, EnqueueChange> || std::is_same_v<C, QueueImage> ||
+                               std::is_same_v<C, MessageImage> || std::is_same_v<C, DedupImage>;
 
 }  // namespace
 

@@ -66,7 +66,7 @@ struct QueueEngine::State {
   }
 
   uint32_t DequeueCount(uint32_t count) const;  // 0 → 1, capped
-  uint32_t Visibility(uint32_t ms) const;        // 0 → default
+  uint32_t Visibility(uint32_t ms) const;       // 0 → default
 
   // Ack, DLQ requeue and DLQ delete: one record listing the seqs that qualify.
   Result ApplySeqList(queue::SeqOp op, std::string_view ns, std::string_view name,

@@ -39,9 +39,9 @@ namespace flod::engine {
 struct QueueConfig {
   uint32_t default_visibility_timeout_ms = 30'000;  // dequeue and touch without a timeout
   uint32_t max_dequeue_count = 100;                 // dequeue and peek answer at most this many
-  uint32_t max_retries = 5;              // DLQ once delivery_count > max_retries
-  uint64_t dedup_window_ms = 300'000;    // 0 disables dedup keys
-  uint32_t dlq_limit = 10'000;           // per queue, oldest evicted first; 0 = unbounded
+  uint32_t max_retries = 5;                         // DLQ once delivery_count > max_retries
+  uint64_t dedup_window_ms = 300'000;               // 0 disables dedup keys
+  uint32_t dlq_limit = 10'000;  // per queue, oldest evicted first; 0 = unbounded
   uint32_t default_dlq_list_limit = 100;
   uint32_t max_dlq_list_limit = 1'000;
 };

@@ -70,9 +70,9 @@ TEST_F(QueueChangesTest, LeaseNackAndTouchRoundTrip) {
 }
 
 TEST_F(QueueChangesTest, SeqListRecordsKeepTheirOperation) {
-  for (auto [op, type] : {std::pair{SeqOp::kAck, kRecordAck},
-                          std::pair{SeqOp::kDlqRequeue, kRecordDlqRequeue},
-                          std::pair{SeqOp::kDlqDelete, kRecordDlqDelete}}) {
+  for (auto [op, type] :
+       {std::pair{SeqOp::kAck, kRecordAck}, std::pair{SeqOp::kDlqRequeue, kRecordDlqRequeue},
+        std::pair{SeqOp::kDlqDelete, kRecordDlqDelete}}) {
     SeqListChange out = RoundTrip(SeqListChange{op, kHead, {1, 2, 3}}, type);
     EXPECT_EQ(out.op, op);
     ExpectHead(out.head);
@@ -87,9 +87,9 @@ TEST_F(QueueChangesTest, SnapshotImagesRoundTrip) {
   EXPECT_EQ(queue.enqueued_total, 100u);
   EXPECT_EQ(queue.dequeued_total, 90u);
 
-  MessageImage message = RoundTrip(
-      MessageImage{"ns", "q", 5, MessageState::kLeased, 4, 111, 222, 3, 6, "body"},
-      kRecordMessageImage);
+  MessageImage message =
+      RoundTrip(MessageImage{"ns", "q", 5, MessageState::kLeased, 4, 111, 222, 3, 6, "body"},
+                kRecordMessageImage);
   EXPECT_EQ(message.seq, 5u);
   EXPECT_EQ(message.state, MessageState::kLeased);
   EXPECT_EQ(message.priority, 4);
@@ -107,8 +107,7 @@ TEST_F(QueueChangesTest, SnapshotImagesRoundTrip) {
 
 TEST_F(QueueChangesTest, EnqueueSeqsMustBeNonZeroAndIncreasing) {
   std::string payload;
-  EncodeChange(EnqueueChange{kHead, {{5, 0, 0, 0, "", 0, "a"}, {5, 0, 0, 0, "", 0, "b"}}},
-               payload);
+  EncodeChange(EnqueueChange{kHead, {{5, 0, 0, 0, "", 0, "a"}, {5, 0, 0, 0, "", 0, "b"}}}, payload);
   EXPECT_FALSE(DecodeChange(kRecordEnqueue, payload).has_value());
   EncodeChange(EnqueueChange{kHead, {{0, 0, 0, 0, "", 0, "a"}}}, payload);
   EXPECT_FALSE(DecodeChange(kRecordEnqueue, payload).has_value());

@@ -61,7 +61,7 @@ class QueueReplayTest : public QueueTest {
     Nack({v}, {.to_dlq = true});  // DLQ: z, y, w, v
     engine_->DlqRequeue("app", "jobs", Seqs{y}, sink_);
     engine_->DlqDelete("app", "jobs", Seqs{w}, sink_);  // DLQ: z, v
-    engine_->Ack("app", "jobs", Seqs{5}, sink_);  // e, still ready
+    engine_->Ack("app", "jobs", Seqs{5}, sink_);        // e, still ready
     engine_->Purge("app", "mail", sink_);
     Put("late", 1, 7'000);
   }
@@ -167,8 +167,8 @@ TEST_F(QueueReplayTest, DlqOrderAndEvictionSurviveExpiriesThatOnlyTickSaw) {
   config_.max_retries = 0;
   Reset(config_);
   Seqs seqs = {Put("x"), Put("y"), Put("z")};
-  Take(1, 100);     // x
-  Take(2, 5'000);   // y, z
+  Take(1, 100);    // x
+  Take(2, 5'000);  // y, z
   clock_.Advance(150);
   engine_->Tick();  // x → DLQ at +100, without a record
   Nack({seqs[2]}, {.to_dlq = true});

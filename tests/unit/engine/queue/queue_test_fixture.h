@@ -53,9 +53,9 @@ inline std::string Describe(const QueueMessage& m) {
 inline std::string Observe(QueueEngine& engine, std::string_view ns, std::string_view name) {
   std::string out;
   const QueueStatsBody stats = std::get<QueueStatsBody>(engine.Stats(ns, name).body);
-  out += "ready=" + std::to_string(stats.ready) + " in_flight=" +
-         std::to_string(stats.in_flight) + " delayed=" + std::to_string(stats.delayed) +
-         " dlq=" + std::to_string(stats.dlq) + " enq=" + std::to_string(stats.enqueued_total) +
+  out += "ready=" + std::to_string(stats.ready) + " in_flight=" + std::to_string(stats.in_flight) +
+         " delayed=" + std::to_string(stats.delayed) + " dlq=" + std::to_string(stats.dlq) +
+         " enq=" + std::to_string(stats.enqueued_total) +
          " deq=" + std::to_string(stats.dequeued_total) + "\n peek:";
   for (const QueueMessage& m : MessagesOf(engine.Peek(ns, name, 100))) out += " " + Describe(m);
   out += "\n dlq:";
