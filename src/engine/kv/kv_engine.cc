@@ -62,9 +62,9 @@ Result KvEngine::Scan(std::string_view ns, const KvScanOptions& options) const {
   int64_t now = state_->Now();
   // Resume strictly after the cursor, unless the cursor sorts before the prefix's range.
   auto it = !options.after.empty() && options.after >= options.prefix
-                ? space->keys.upper_bound(options.after)
-                : space->keys.lower_bound(options.prefix);
-  for (; it != space->keys.end() && HasPrefix(it->first, options.prefix); ++it) {
+                ? space->keys().upper_bound(options.after)
+                : space->keys().lower_bound(options.prefix);
+  for (; it != space->keys().end() && HasPrefix(it->first, options.prefix); ++it) {
     if (!it->second.IsLive(now)) continue;
     if (body.items.size() == limit) {
       body.has_more = true;

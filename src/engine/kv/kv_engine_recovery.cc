@@ -42,7 +42,7 @@ void KvEngine::WriteSnapshot(ChangeSink& out) const {
   out.Append(type, record);
   int64_t now = state_->Now();
   state_->store.ForEachNamespace([&](std::string_view ns, const kv::Namespace& space) {
-    for (const auto& [key, entry] : space.keys) {
+    for (const auto& [key, entry] : space.keys()) {
       if (entry.IsLive(now)) WriteKey(ns, key, entry, record, out);
     }
   });

@@ -19,7 +19,7 @@ namespace flod::engine {
 
 struct KvEngine::State {
   State(const Clock& clock_ref, KvConfig config_value)
-      : clock(clock_ref), config(config_value), store(config_value.history_versions) {}
+      : clock(clock_ref), store(config_value.history_versions) {}
 
   int64_t Now() const { return clock.NowMs(); }
   const kv::Entry* FindLive(std::string_view ns, std::string_view key) const {
@@ -45,7 +45,6 @@ struct KvEngine::State {
   std::optional<Result> BufferTxnOp(uint64_t txn_id, std::string_view ns, kv::TxnOp op);
 
   const Clock& clock;
-  const KvConfig config;
   kv::KvStore store;
   kv::TxnTable txns;
   std::string record;                // encode buffer, reused so writes do not allocate it

@@ -40,6 +40,9 @@ std::optional<Result> KvEngine::State::BufferTxnOp(uint64_t txn_id, std::string_
   auto found = FindTxn(txns, txn_id, ns);
   if (!found) return std::move(found.error());
   if (auto error = kv::CheckKey(ns, op.key)) return error;
+  if (op.type == kv::TxnOp::Type::kPut) {
+    if (auto error = kv::CheckValue(op.value, op.options.kind)) return error;
+  }
   kv::Txn& txn = **found;
   if (txn.ops.size() >= kMaxTxnOps) {
     return Fail(Status::kBadRequest, "transaction has too many operations");
@@ -62,7 +65,6 @@ Result KvEngine::TxnBegin(std::string_view ns, uint64_t pinned_hash) {
 
 Result KvEngine::TxnPut(uint64_t txn_id, std::string_view ns, std::string_view key,
                         std::string_view value, const KvPutOptions& options) {
-  if (auto error = kv::CheckValue(value, options.kind)) return std::move(*error);
   kv::TxnOp op{kv::TxnOp::Type::kPut, std::string(key), std::string(value), options, 0, 0};
   if (auto error = state_->BufferTxnOp(txn_id, ns, std::move(op))) return std::move(*error);
   return Result::Ok(VersionBody{0});

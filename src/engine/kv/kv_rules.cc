@@ -33,9 +33,11 @@ KeyState StateOf(const Entry* entry) {
 }
 
 std::optional<Result> CheckKey(std::string_view ns, std::string_view key) {
-  for (std::string_view prefix : kReservedPrefixes) {
-    if (key.substr(0, prefix.size()) == prefix) {
-      return Fail(Status::kUnauthorized, "key prefix is reserved");
+  if (!key.empty() && key.front() == '_') {  // every reserved prefix starts with '_'
+    for (std::string_view prefix : kReservedPrefixes) {
+      if (key.substr(0, prefix.size()) == prefix) {
+        return Fail(Status::kUnauthorized, "key prefix is reserved");
+      }
     }
   }
   if (key.empty()) return Fail(Status::kBadRequest, "key is empty");

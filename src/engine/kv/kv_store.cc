@@ -27,6 +27,31 @@ const StoredVersion& HistoryRing::FromNewest(size_t i) const {
   return items_[(newest + items_.size() - i) % items_.size()];
 }
 
+// ---- Namespace ------------------------------------------------------------------------------
+
+KeyMap::iterator Namespace::Find(std::string_view key) {
+  auto hit = index_.find(key);
+  return hit == index_.end() ? keys_.end() : hit->second;
+}
+
+KeyMap::const_iterator Namespace::Find(std::string_view key) const {
+  auto hit = index_.find(key);
+  return hit == index_.end() ? keys_.end() : KeyMap::const_iterator(hit->second);
+}
+
+std::pair<KeyMap::iterator, bool> Namespace::FindOrInsert(std::string_view key) {
+  auto hit = index_.find(key);
+  if (hit != index_.end()) return {hit->second, false};
+  auto it = keys_.emplace_hint(keys_.lower_bound(key), std::string(key), Entry{});
+  index_.emplace(it->first, it);
+  return {it, true};
+}
+
+void Namespace::Erase(KeyMap::iterator it) {
+  index_.erase(std::string_view(it->first));
+  keys_.erase(it);
+}
+
 // ---- KvStore --------------------------------------------------------------------------------
 
 bool KvStore::ExpiryRef::operator<(const ExpiryRef& other) const {
@@ -61,21 +86,18 @@ void KvStore::Apply(const Change& change) {
 void KvStore::ApplySet(const SetChange& c) {
   Namespace* space = FindMutable(c.ns);
   if (space == nullptr) {
-    auto created = namespaces_.emplace(std::string(c.ns), Namespace{}).first;
+    auto created = namespaces_.try_emplace(std::string(c.ns)).first;
     created->second.name = created->first;
     space = &created->second;
   }
-  auto it = space->keys.lower_bound(c.key);
-  if (it == space->keys.end() || it->first != c.key) {
-    it = space->keys.emplace_hint(it, std::string(c.key), Entry{});
-  } else if (c.fresh) {
-    it->second.history.reset();  // a recreated key does not inherit its old versions
-  } else if (history_capacity_ > 0) {
-    Entry& e = it->second;
+  auto [it, inserted] = space->FindOrInsert(c.key);
+  Entry& e = it->second;
+  if (!inserted && c.fresh) {
+    e.history.reset();  // a recreated key does not inherit its old versions
+  } else if (!inserted && history_capacity_ > 0) {
     if (!e.history) e.history = std::make_unique<HistoryRing>(history_capacity_);
     e.value = e.history->Push(StoredVersion{std::move(e.value), e.version, e.written_ms, e.kind});
   }
-  Entry& e = it->second;
   e.value.assign(c.value.data(), c.value.size());
   e.version = c.version;
   e.written_ms = c.written_ms;
@@ -87,15 +109,15 @@ void KvStore::ApplySet(const SetChange& c) {
 void KvStore::ApplyDelete(std::string_view ns, std::string_view key) {
   Namespace* space = FindMutable(ns);
   if (space == nullptr) return;
-  auto it = space->keys.find(key);
-  if (it != space->keys.end()) Erase(*space, it);
+  auto it = space->Find(key);
+  if (it != space->end()) Erase(*space, it);
 }
 
 void KvStore::ApplyExpire(std::string_view ns, std::string_view key, int64_t expire_at_ms) {
   Namespace* space = FindMutable(ns);
   if (space == nullptr) return;
-  auto it = space->keys.find(key);
-  if (it != space->keys.end()) SetExpiry(*space, it, expire_at_ms);
+  auto it = space->Find(key);
+  if (it != space->end()) SetExpiry(*space, it, expire_at_ms);
 }
 
 void KvStore::ApplyClear(std::string_view ns) {
@@ -106,7 +128,7 @@ void KvStore::ApplyClear(std::string_view ns) {
   }
   Namespace* space = FindMutable(ns);
   if (space == nullptr) return;
-  for (auto it = space->keys.begin(); it != space->keys.end(); ++it) {
+  for (auto it = space->begin(); it != space->end(); ++it) {
     if (it->second.expire_at_ms != 0) expiry_.erase(ExpiryRef{it->second.expire_at_ms, space, it});
   }
   EraseNamespace(*space);
@@ -125,8 +147,8 @@ Namespace* KvStore::FindMutable(std::string_view ns) {
 const Entry* KvStore::FindLive(std::string_view ns, std::string_view key, int64_t now_ms) const {
   const Namespace* space = FindNamespace(ns);
   if (space == nullptr) return nullptr;
-  auto it = space->keys.find(key);
-  if (it == space->keys.end() || !it->second.IsLive(now_ms)) return nullptr;
+  auto it = space->Find(key);
+  if (it == space->end() || !it->second.IsLive(now_ms)) return nullptr;
   return &it->second;
 }
 
@@ -142,8 +164,8 @@ void KvStore::Erase(Namespace& space, KeyMap::iterator it) {
   if (it->second.expire_at_ms != 0) {
     expiry_.erase(ExpiryRef{it->second.expire_at_ms, &space, it});
   }
-  space.keys.erase(it);
-  if (space.keys.empty()) EraseNamespace(space);
+  space.Erase(it);
+  if (space.keys().empty()) EraseNamespace(space);
 }
 
 void KvStore::EraseNamespace(Namespace& space) {
@@ -155,11 +177,11 @@ size_t KvStore::LiveSize(std::string_view ns, int64_t now_ms) const {
   const Namespace* only = nullptr;
   size_t total = 0;
   if (ns.empty()) {
-    for (const auto& [name, space] : namespaces_) total += space.keys.size();
+    for (const auto& [name, space] : namespaces_) total += space.keys().size();
   } else {
     only = FindNamespace(ns);
     if (only == nullptr) return 0;
-    total = only->keys.size();
+    total = only->keys().size();
   }
   // Only the expired-but-not-reclaimed prefix of the index is walked; ReclaimExpired keeps
   // it short.

@@ -61,9 +61,36 @@ struct Entry {
 
 using KeyMap = std::map<std::string, Entry, std::less<>>;
 
-struct Namespace {
-  std::string_view name;  // views the namespace map's own key
-  KeyMap keys;
+struct StringHash {
+  using is_transparent = void;
+  size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+};
+
+// The keys of one namespace: ordered for scans, plus a hash index so that point lookups cost
+// a couple of cache misses instead of a walk down a tree. The index views the map's own key
+// strings and holds its iterators, both stable until the key is erased.
+class Namespace {
+ public:
+  Namespace() = default;
+  Namespace(const Namespace&) = delete;
+  Namespace& operator=(const Namespace&) = delete;
+
+  KeyMap::iterator Find(std::string_view key);
+  KeyMap::const_iterator Find(std::string_view key) const;
+  // The entry of `key`, inserted empty when absent (second = true then).
+  std::pair<KeyMap::iterator, bool> FindOrInsert(std::string_view key);
+  void Erase(KeyMap::iterator it);
+
+  const KeyMap& keys() const { return keys_; }
+  KeyMap::iterator begin() { return keys_.begin(); }
+  KeyMap::iterator end() { return keys_.end(); }
+  KeyMap::const_iterator end() const { return keys_.end(); }
+
+  std::string_view name;  // views the namespace table's own key
+
+ private:
+  KeyMap keys_;
+  std::unordered_map<std::string_view, KeyMap::iterator, StringHash> index_;
 };
 
 class KvStore {
@@ -93,10 +120,6 @@ class KvStore {
   }
 
  private:
-  struct StringHash {
-    using is_transparent = void;
-    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
-  };
   // Points at a map node, which std::map keeps stable until it is erased.
   struct ExpiryRef {
     int64_t at;

@@ -173,6 +173,16 @@ TEST_F(KvTxnTest, OtherNamespaceIsBadRequest) {
   EXPECT_TRUE(Commit(txn).ok());  // still open in its own namespace
 }
 
+TEST_F(KvTxnTest, BadValuesAreRefusedWhenBuffered) {
+  uint64_t txn = Begin();
+  KvPutOptions counter;
+  counter.kind = ValueKind::kCounter;
+  EXPECT_EQ(TxnPut(txn, "c", "not 8 bytes", counter).status, Status::kBadRequest);
+  EXPECT_EQ(TxnPut(999, "c", "not 8 bytes", counter).status, Status::kNotFound);
+  EXPECT_TRUE(Commit(txn).ok());
+  EXPECT_EQ(Get("c").status, Status::kNotFound);
+}
+
 TEST_F(KvTxnTest, ReservedKeysAreUnauthorizedInsideTransactions) {
   uint64_t txn = Begin();
   EXPECT_EQ(TxnPut(txn, "_sys:x", "v").status, Status::kUnauthorized);
