@@ -1,7 +1,6 @@
 #include "engine/kv/json_doc.h"
 
 #include <algorithm>
-
 #include <nlohmann/json.hpp>
 
 namespace flod::engine::kv {

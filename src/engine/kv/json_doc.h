@@ -4,10 +4,9 @@
 // before a document is ever stored).
 
 #include <cstddef>
+#include <nlohmann/json_fwd.hpp>
 #include <string>
 #include <string_view>
-
-#include <nlohmann/json_fwd.hpp>
 
 namespace flod::engine::kv {
 

@@ -1,9 +1,8 @@
 #include "engine/kv/json_path.h"
 
 #include <charconv>
-#include <utility>
-
 #include <nlohmann/json.hpp>
+#include <utility>
 
 namespace flod::engine::kv {
 namespace {
@@ -30,8 +29,7 @@ class PathParser {
  private:
   bool ReadName(JsonPath& out) {
     size_t start = pos_;
-    while (pos_ < text_.size() && text_[pos_] != '.' && text_[pos_] != '[' &&
-           text_[pos_] != ']') {
+    while (pos_ < text_.size() && text_[pos_] != '.' && text_[pos_] != '[' && text_[pos_] != ']') {
       ++pos_;
     }
     if (pos_ == start) return false;

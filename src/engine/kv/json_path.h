@@ -11,13 +11,12 @@
 // the empty path and `$` both name the whole document.
 
 #include <cstdint>
+#include <nlohmann/json_fwd.hpp>
 #include <optional>
 #include <span>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <nlohmann/json_fwd.hpp>
 
 namespace flod::engine::kv {
 

@@ -1,11 +1,12 @@
 // KvEngine: construction and the read operations. Writes live in kv_engine_write.cc.
 
+#include "flod/engine/kv/kv_engine.h"
+
 #include <algorithm>
 #include <utility>
 
 #include "engine/kv/kv_engine_state.h"
 #include "flod/core/limits.h"
-#include "flod/engine/kv/kv_engine.h"
 
 namespace flod::engine {
 namespace {
@@ -83,6 +84,8 @@ uint64_t KvEngine::VersionOf(std::string_view ns, std::string_view key) const {
   return entry == nullptr ? 0 : entry->version;
 }
 
-size_t KvEngine::Size(std::string_view ns) const { return state_->store.LiveSize(ns, state_->Now()); }
+size_t KvEngine::Size(std::string_view ns) const {
+  return state_->store.LiveSize(ns, state_->Now());
+}
 
 }  // namespace flod::engine

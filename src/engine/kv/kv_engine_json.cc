@@ -2,10 +2,9 @@
 // kBytes value that parses as JSON counts as a document too (it becomes kJson once written
 // through these ops). Sub-path writes keep the key's TTL, like any in-place edit.
 
+#include <nlohmann/json.hpp>
 #include <string>
 #include <utility>
-
-#include <nlohmann/json.hpp>
 
 #include "engine/kv/json_doc.h"
 #include "engine/kv/json_path.h"

@@ -47,8 +47,8 @@ struct KvEngine::State {
   const Clock& clock;
   kv::KvStore store;
   kv::TxnTable txns;
-  std::string record;                // encode buffer, reused so writes do not allocate it
-  std::vector<kv::Change> decoded;   // decode buffer, reused by Replay and commits
+  std::string record;               // encode buffer, reused so writes do not allocate it
+  std::vector<kv::Change> decoded;  // decode buffer, reused by Replay and commits
 };
 
 // Transactions idle longer than this are dropped by ReclaimExpired.

@@ -42,8 +42,8 @@ Result KvEngine::Put(std::string_view ns, std::string_view key, std::string_view
   return Result::Ok(std::move(old));
 }
 
-Result KvEngine::Delete(std::string_view ns, std::string_view key,
-                        std::optional<uint64_t> if_match, ChangeSink& changes) {
+Result KvEngine::Delete(std::string_view ns, std::string_view key, std::optional<uint64_t> if_match,
+                        ChangeSink& changes) {
   if (auto error = kv::CheckKey(ns, key)) return std::move(*error);
   const kv::Entry* entry = state_->FindLive(ns, key);
   if (entry == nullptr) {

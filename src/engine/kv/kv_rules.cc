@@ -11,8 +11,8 @@
 namespace flod::engine::kv {
 namespace {
 
-constexpr std::array<std::string_view, 5> kReservedPrefixes = {"_action:", "_worker:", "_sys:",
-                                                               "_internal:", "_flo:"};
+constexpr std::array<std::string_view, 5> kReservedPrefixes = {
+    "_action:", "_worker:", "_sys:", "_internal:", "_flo:"};
 
 Result Fail(Status status, std::string_view message) {
   return Result::Error(status, std::string(message));

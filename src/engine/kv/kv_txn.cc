@@ -62,8 +62,8 @@ KeyState StagedKey::state() const { return KeyState{live, version, kind, value, 
 namespace {
 
 SetChange WriteValue(std::string_view ns, std::string_view key_name, StagedKey& key,
-                     std::string_view value, ValueKind kind, uint64_t version,
-                     int64_t expire_at_ms, int64_t now_ms) {
+                     std::string_view value, ValueKind kind, uint64_t version, int64_t expire_at_ms,
+                     int64_t now_ms) {
   bool fresh = !key.live;
   key = StagedKey{true, version, kind, std::string(value), expire_at_ms};
   return SetChange{ns, key_name, key.value, kind, fresh, version, expire_at_ms, now_ms};

@@ -23,10 +23,10 @@ struct TxnOp {
   enum class Type : uint8_t { kPut, kDelete, kIncr, kTouch };
   Type type = Type::kPut;
   std::string key;
-  std::string value;      // put
-  KvPutOptions options;   // put; return_old is meaningless inside a transaction
-  int64_t delta = 0;      // incr
-  uint64_t ttl_ms = 0;    // touch; 0 clears the expiry
+  std::string value;     // put
+  KvPutOptions options;  // put; return_old is meaningless inside a transaction
+  int64_t delta = 0;     // incr
+  uint64_t ttl_ms = 0;   // touch; 0 clears the expiry
 };
 
 struct Txn {

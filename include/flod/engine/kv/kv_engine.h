@@ -31,14 +31,14 @@ struct KvPutOptions {
   std::optional<uint64_t> cas_version;  // 0 = key must not exist
   bool if_not_exists = false;
   bool if_exists = false;
-  bool keep_ttl = false;                // keep the current expiry instead of clearing it
-  bool return_old = false;              // answer PutOldValueBody instead of VersionBody
+  bool keep_ttl = false;    // keep the current expiry instead of clearing it
+  bool return_old = false;  // answer PutOldValueBody instead of VersionBody
   ValueKind kind = ValueKind::kBytes;
 };
 
 struct KvScanOptions {
   std::string_view prefix;
-  std::string_view after;   // resume strictly after this key; empty = from the start
+  std::string_view after;  // resume strictly after this key; empty = from the start
   uint32_t limit = 100;
   bool keys_only = false;
 };
@@ -51,8 +51,8 @@ class KvEngine {
   KvEngine& operator=(const KvEngine&) = delete;
 
   // ---- Reads (an expired key is never returned) ----------------------------------------
-  Result Get(std::string_view ns, std::string_view key) const;           // ValueBody | kNotFound
-  Result Exists(std::string_view ns, std::string_view key) const;        // ExistsBody
+  Result Get(std::string_view ns, std::string_view key) const;     // ValueBody | kNotFound
+  Result Exists(std::string_view ns, std::string_view key) const;  // ExistsBody
   Result History(std::string_view ns, std::string_view key, uint32_t limit) const;  // HistoryBody
   Result Scan(std::string_view ns, const KvScanOptions& options) const;  // ScanBody, sorted keys
   Result JsonGet(std::string_view ns, std::string_view key, std::string_view path) const;
@@ -82,8 +82,8 @@ class KvEngine {
   Result TxnBegin(std::string_view ns, uint64_t pinned_hash);
   // Inside a transaction, writes are buffered and answered at once (put → version 0,
   // incr → [0][delta] as CounterBody{0, delta}); reads see the transaction's own writes.
-  Result TxnPut(uint64_t txn_id, std::string_view ns, std::string_view key,
-                std::string_view value, const KvPutOptions& options);
+  Result TxnPut(uint64_t txn_id, std::string_view ns, std::string_view key, std::string_view value,
+                const KvPutOptions& options);
   Result TxnDelete(uint64_t txn_id, std::string_view ns, std::string_view key);
   Result TxnIncr(uint64_t txn_id, std::string_view ns, std::string_view key, int64_t delta);
   Result TxnTouch(uint64_t txn_id, std::string_view ns, std::string_view key, uint64_t ttl_ms);

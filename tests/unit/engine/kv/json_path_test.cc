@@ -40,8 +40,8 @@ TEST(JsonPathTest, ParsesDotBracketAndQuotedSegments) {
 }
 
 TEST(JsonPathTest, RejectsMalformedPaths) {
-  for (std::string_view bad : {"$.", "$..a", "$a", "a.", "[", "[]", "[1", "[+1]", "[1.5]",
-                               "['a", "['a'x]", "$]", "a]b", "[99999999999999999999]"}) {
+  for (std::string_view bad : {"$.", "$..a", "$a", "a.", "[", "[]", "[1", "[+1]", "[1.5]", "['a",
+                               "['a'x]", "$]", "a]b", "[99999999999999999999]"}) {
     EXPECT_EQ(Parsed(bad), "invalid") << bad;
   }
 }

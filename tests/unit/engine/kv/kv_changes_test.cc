@@ -7,8 +7,8 @@ namespace {
 
 TEST(KvChangesTest, SetRoundTripsEveryField) {
   std::string payload;
-  SetChange in{"ns", "key", std::string_view("v\0al", 4), ValueKind::kCounter, true, 42, 9000,
-               1234};
+  SetChange in{"ns", "key", std::string_view("v\0al", 4), ValueKind::kCounter, true, 42,
+               9000, 1234};
   ASSERT_EQ(EncodeChange(in, payload), kRecordSet);
   std::vector<Change> out;
   ASSERT_TRUE(DecodeRecord(kRecordSet, payload, out));

@@ -51,8 +51,8 @@ TEST_F(KvJsonTest, GetOfMissingKeyOrPathIsNotFound) {
   EXPECT_EQ(JsonGet("doc", "$.zzz").status, Status::kNotFound);
   EXPECT_EQ(JsonGet("doc", "$.a.b[3]").status, Status::kNotFound);
   EXPECT_EQ(JsonGet("doc", "$.a.b[-4]").status, Status::kNotFound);
-  EXPECT_EQ(JsonGet("doc", "$.a[0]").status, Status::kNotFound);    // index into an object
-  EXPECT_EQ(JsonGet("doc", "$.a.b.c").status, Status::kNotFound);   // member of an array
+  EXPECT_EQ(JsonGet("doc", "$.a[0]").status, Status::kNotFound);   // index into an object
+  EXPECT_EQ(JsonGet("doc", "$.a.b.c").status, Status::kNotFound);  // member of an array
 }
 
 TEST_F(KvJsonTest, BadPathIsBadRequest) {

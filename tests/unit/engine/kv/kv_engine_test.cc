@@ -19,9 +19,7 @@ std::string Key(int i) {
 
 // ---- Get ------------------------------------------------------------------------------------
 
-TEST_F(KvReadTest, GetOfMissingKeyIsNotFound) {
-  EXPECT_EQ(Get("nope").status, Status::kNotFound);
-}
+TEST_F(KvReadTest, GetOfMissingKeyIsNotFound) { EXPECT_EQ(Get("nope").status, Status::kNotFound); }
 
 TEST_F(KvReadTest, GetAnswersVersionKindAndValue) {
   Put("k", std::string("bin\0ary", 7));

@@ -66,7 +66,11 @@ TEST_F(KvTxnTest, ReadsSeeTheTransactionsOwnWrites) {
 }
 
 TEST_F(KvTxnTest, CommitAppliesEverythingAsOneRecord) {
-  Put("n", CounterBytes(1), [] { KvPutOptions o; o.kind = ValueKind::kCounter; return o; }());
+  Put("n", CounterBytes(1), [] {
+    KvPutOptions o;
+    o.kind = ValueKind::kCounter;
+    return o;
+  }());
   Put("old", "v");
   size_t before = sink_.records.size();
   uint64_t txn = Begin();

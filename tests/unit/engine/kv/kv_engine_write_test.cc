@@ -260,8 +260,8 @@ TEST_F(KvWriteTest, IncrReadsEightLittleEndianBytes) {
 }
 
 TEST_F(KvWriteTest, IncrRejectsValuesThatAreNotIntegers) {
-  for (std::string_view bad : {"abc", "", " 1", "1 ", "+1", "01", "-0", "1.5",
-                               "9223372036854775808", "0x10"}) {
+  for (std::string_view bad :
+       {"abc", "", " 1", "1 ", "+1", "01", "-0", "1.5", "9223372036854775808", "0x10"}) {
     Put("n", bad);
     Result r = Incr("n", 1);
     EXPECT_EQ(r.status, Status::kNotInteger) << bad;

@@ -13,9 +13,9 @@ TEST(KvRulesTest, ParseDecimalFollowsRedisIntegerRules) {
   EXPECT_EQ(ParseDecimal("-17"), -17);
   EXPECT_EQ(ParseDecimal("9223372036854775807"), std::numeric_limits<int64_t>::max());
   EXPECT_EQ(ParseDecimal("-9223372036854775808"), std::numeric_limits<int64_t>::min());
-  for (std::string_view bad : {"", "-", "-0", "00", "01", "+1", " 1", "1 ", "1a", "1e3",
-                               "9223372036854775808", "-9223372036854775809",
-                               "99999999999999999999"}) {
+  for (std::string_view bad :
+       {"", "-", "-0", "00", "01", "+1", " 1", "1 ", "1a", "1e3", "9223372036854775808",
+        "-9223372036854775809", "99999999999999999999"}) {
     EXPECT_EQ(ParseDecimal(bad), std::nullopt) << bad;
   }
 }

@@ -5,8 +5,8 @@
 namespace flod::engine::kv {
 namespace {
 
-SetChange Set(std::string_view key, std::string_view value, uint64_t version,
-              int64_t expire_at = 0, bool fresh = false) {
+SetChange Set(std::string_view key, std::string_view value, uint64_t version, int64_t expire_at = 0,
+              bool fresh = false) {
   return SetChange{"ns", key, value, ValueKind::kBytes, fresh, version, expire_at, 1000};
 }
 

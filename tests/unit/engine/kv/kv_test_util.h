@@ -51,7 +51,8 @@ inline std::string ValueIn(const Result& result) { return BodyOf<ValueBody>(resu
 
 inline std::string CounterBytes(int64_t value) {
   std::string out(8, '\0');
-  for (int i = 0; i < 8; ++i) out[i] = static_cast<char>((static_cast<uint64_t>(value) >> (8 * i)) & 0xFF);
+  for (int i = 0; i < 8; ++i)
+    out[i] = static_cast<char>((static_cast<uint64_t>(value) >> (8 * i)) & 0xFF);
   return out;
 }
 
