@@ -1,0 +1,49 @@
+#pragma once
+// The data dir of a running server: its lock and SYSTEM file, one WAL per shard, recovery at
+// start, and the background fdatasync of async_flush mode. Ephemeral mode has none of these.
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "flod/dispatch/shard_context.h"
+#include "flod/server/config.h"
+#include "flod/store/data_dir.h"
+#include "shard_log.h"
+
+namespace flod::server {
+
+class WalShardLog;
+
+class Storage {
+ public:
+  Storage(const ServerConfig& config, uint32_t shard_count);
+  ~Storage();
+
+  // Locks and checks the data dir. Returns an error message, empty on success.
+  std::string Open();
+  // The log shard `shard` appends to; usable once Recover(shard) succeeded.
+  std::unique_ptr<ShardLog> LogFor(uint32_t shard);
+  // Replays the shard's WAL into its engines (truncating a torn tail with a warning), then
+  // opens a fresh segment for new records. Returns an error message, empty on success.
+  std::string Recover(uint32_t shard, dispatch::ShardContext& context);
+
+  // async_flush: fdatasync every shard's WAL each fsync_interval_ms on a thread of its own.
+  void StartBackgroundSync();
+  void StopBackgroundSync();
+
+ private:
+  bool ephemeral() const { return config_.durability == Durability::kEphemeral; }
+
+  const ServerConfig& config_;
+  const uint32_t shard_count_;
+  std::unique_ptr<store::DataDir> data_dir_;
+  std::vector<WalShardLog*> logs_;  // owned by the shards, which outlive the sync thread
+  std::thread sync_thread_;
+  std::atomic<bool> stop_sync_{false};
+};
+
+}  // namespace flod::server
