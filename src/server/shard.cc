@@ -36,7 +36,8 @@ Shard::Shard(uint32_t id, uint32_t count, const ServerConfig& config, const Cloc
       log_(std::move(log)),
       context_(id, count, clock, *log_),
       waiters_([this](const Waiters::Parked& parked) { OnDeadline(parked); }),
-      maintenance_timer_(io_) {}
+      maintenance_timer_(io_),
+      due_timer_(io_) {}
 
 Shard::~Shard() { Join(); }
 
@@ -146,6 +147,27 @@ void Shard::ProcessWakeups() {
     }
   }
   context_.woken.clear();
+  ArmDueTimer();
+}
+
+void Shard::ArmDueTimer() {
+  const std::optional<int64_t> next = context_.queue.NextDueMs();
+  if (!next || (due_timer_at_ms_ && *due_timer_at_ms_ <= *next)) return;
+  due_timer_at_ms_ = next;
+  const int64_t delay_ms = std::max<int64_t>(0, *next - context_.clock.NowMs());
+  due_timer_.expires_after(std::chrono::milliseconds(delay_ms));
+  due_timer_.async_wait([this](const boost::system::error_code& error) {
+    if (error) return;  // re-armed earlier, or shutting down
+    due_timer_at_ms_.reset();
+    RunDueWork();
+  });
+}
+
+void Shard::RunDueWork() {
+  engine::QueueTickResult tick = context_.queue.Tick();
+  for (const engine::QueueName& queue : tick.woken) context_.Wake(Family::kQueue, queue.ns, queue.name);
+  if (tick.more) boost::asio::post(io_, [this] { RunDueWork(); });
+  ProcessWakeups();
 }
 
 void Shard::ScheduleMaintenance() {
@@ -186,6 +208,7 @@ void Shard::CheckDrained() {
 
 void Shard::Finalize() {
   maintenance_timer_.cancel();
+  due_timer_.cancel();
   const std::string error = log_->Flush(/*sync=*/true);
   if (!error.empty()) spdlog::error("shard {}: final WAL flush failed: {}", id(), error);
   auto connections = std::move(connections_);

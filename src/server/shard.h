@@ -9,6 +9,7 @@
 
 #include <atomic>
 #include <memory>
+#include <optional>
 #include <thread>
 #include <unordered_map>
 #include <vector>
@@ -68,6 +69,10 @@ class Shard {
   void OnDeadline(const Waiters::Parked& parked);
   void ProcessWakeups();
   void ScheduleMaintenance();
+  // Arms due_timer_ for the earliest time an engine has time-driven work (delayed messages,
+  // expiring leases); the timer runs the engines' ticks and wakes what became ready.
+  void ArmDueTimer();
+  void RunDueWork();
   void CheckDrained();
 
   const ServerConfig& config_;
@@ -77,6 +82,8 @@ class Shard {
   dispatch::ShardContext context_;
   Waiters waiters_;
   boost::asio::steady_timer maintenance_timer_;
+  boost::asio::steady_timer due_timer_;
+  std::optional<int64_t> due_timer_at_ms_;  // wall-clock ms the due timer fires at
   std::thread thread_;
 
   struct HeldReply {

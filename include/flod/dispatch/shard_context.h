@@ -10,6 +10,7 @@
 #include "flod/core/clock.h"
 #include "flod/core/op.h"
 #include "flod/engine/kv/kv_engine.h"
+#include "flod/engine/queue/queue_engine.h"
 
 namespace flod::dispatch {
 
@@ -24,7 +25,7 @@ struct WakeKey {
 
 struct ShardContext {
   ShardContext(uint32_t id, uint32_t count, const Clock& clock_ref, ChangeSink& sink)
-      : shard_id(id), shard_count(count), clock(clock_ref), changes(sink), kv(clock_ref) {}
+      : shard_id(id), shard_count(count), clock(clock_ref), changes(sink), kv(clock_ref), queue(clock_ref) {}
 
   // Marks `name` as changed; waiters parked on it run again after the current request.
   void Wake(Family family, std::string_view ns, std::string_view name) {
@@ -39,6 +40,7 @@ struct ShardContext {
   const Clock& clock;
   ChangeSink& changes;  // WAL records of every mutation made on this shard
   engine::KvEngine kv;
+  engine::QueueEngine queue;
   std::vector<WakeKey> woken;
 };
 
