@@ -239,27 +239,14 @@ std::string Encode(const GroupStateChange& change) {
   out.U32(change.settings.ack_timeout_ms);
   out.U32(change.settings.max_deliver);
   PutId(out, change.cursor);
-  out.U32(static_cast<uint32_t>(change.consumers.size()));
-  for (const auto& [consumer, last_active_ms] : change.consumers) {
-    out.Str16(consumer);
-    out.I64(last_active_ms);
-  }
   return payload;
 }
 
 bool Decode(std::string_view payload, GroupStateChange& out) {
   ByteReader in(payload);
-  uint32_t count = 0;
-  if (!GetGroupName(in, out.ns, out.name, out.group) ||
-      !in.ReadU32(out.settings.ack_timeout_ms) || !in.ReadU32(out.settings.max_deliver) ||
-      !GetId(in, out.cursor) || !in.ReadU32(count) || !FitsCount(in, count, 10)) {
-    return false;
-  }
-  out.consumers.resize(count);
-  for (auto& [consumer, last_active_ms] : out.consumers) {
-    if (!GetStr16(in, consumer) || !in.ReadI64(last_active_ms)) return false;
-  }
-  return in.empty();
+  return GetGroupName(in, out.ns, out.name, out.group) &&
+         in.ReadU32(out.settings.ack_timeout_ms) && in.ReadU32(out.settings.max_deliver) &&
+         GetId(in, out.cursor) && in.empty();
 }
 
 std::string Encode(const PendingChunk& change) {

@@ -106,14 +106,14 @@ struct GroupOp {
   bool Has(uint8_t flag) const { return (flags & flag) != 0; }
 };
 
-// Snapshot of a group without its pending list and dead letters.
+// Snapshot of a group's settings and cursor. Its consumers follow as kGroupJoin records
+// (now_ms = last active), its pending entries and dead letters as chunks.
 struct GroupStateChange {
   std::string ns;
   std::string name;
   std::string group;
   GroupSettings settings;
   StreamId cursor;
-  std::vector<std::pair<std::string, int64_t>> consumers;  // name, last active ms
 };
 
 struct PendingRow {

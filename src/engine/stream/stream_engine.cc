@@ -35,8 +35,8 @@ Expected<StreamId> ExplicitId(StreamId last, StreamId wanted, bool auto_sequence
                                                     "-* is not greater than the stream's last id " +
                                                     stream::FormatId(last));
     }
+    // A fresh stream has last id 0-0, so <0>-* gives 0-1 and never the reserved 0-0.
     wanted.seq = wanted.ms == last.ms ? last.seq + 1 : 0;
-    if (wanted == StreamId{}) wanted.seq = 1;
     return wanted;
   }
   if (wanted == StreamId{}) {

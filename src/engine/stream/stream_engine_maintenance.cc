@@ -21,6 +21,7 @@ namespace {
 constexpr size_t kSnapshotRecordsPerChunk = 512;
 constexpr size_t kSnapshotBytesPerChunk = 1u << 20;
 constexpr size_t kSnapshotRowsPerChunk = 4096;
+constexpr size_t kPendingRowFixedBytes = 16 + 4 + 2 + 8 + 8 + 4;  // all but the consumer name
 
 // Looks at the group's schedule entries that came due since the last look: those past
 // max_deliver move to the dead letters, those whose records were trimmed are dropped, and
@@ -116,21 +117,31 @@ void SnapshotRecords(const Stream& s, ChangeSink& out) {
 }
 
 void SnapshotGroup(const Stream& s, const Group& g, ChangeSink& out) {
-  stream::GroupStateChange state{s.ns, s.name, g.name, g.settings, g.cursor, {}};
-  for (const auto& [name, consumer] : g.consumers) {
-    state.consumers.emplace_back(name, consumer.last_active_ms);
-  }
+  const stream::GroupStateChange state{s.ns, s.name, g.name, g.settings, g.cursor};
   out.Append(record_type::kGroupState, stream::Encode(state));
+  for (const auto& [name, consumer] : g.consumers) {
+    GroupOp join;
+    join.ns = s.ns;
+    join.name = s.name;
+    join.group = g.name;
+    join.consumer = name;
+    join.now_ms = consumer.last_active_ms;
+    out.Append(record_type::kGroupJoin, stream::Encode(join));
+  }
   stream::PendingChunk pending{s.ns, s.name, g.name, {}};
+  size_t bytes = 0;
   for (auto it = g.pel.begin(); it != g.pel.end();) {
     const PelEntry& e = it->second;
     pending.rows.push_back(stream::PendingRow{it->first, e.partition,
                                               e.owner ? e.owner->name : std::string(),
                                               e.delivered_ms, e.due_ms, e.delivery_count});
+    bytes += kPendingRowFixedBytes + pending.rows.back().consumer.size();
     ++it;
-    if (pending.rows.size() == kSnapshotRowsPerChunk || it == g.pel.end()) {
+    if (pending.rows.size() == kSnapshotRowsPerChunk || bytes >= kSnapshotBytesPerChunk ||
+        it == g.pel.end()) {
       out.Append(record_type::kGroupPending, stream::Encode(pending));
       pending.rows.clear();
+      bytes = 0;
     }
   }
   stream::DeadChunk dead{s.ns, s.name, g.name, {}};

@@ -415,10 +415,7 @@ bool StreamStore::ApplyClaim(Group& group, const GroupOp& op) {
 bool StreamStore::Apply(const GroupStateChange& change) {
   Stream* stream = Find(change.ns, change.name);
   if (stream == nullptr || stream->FindGroup(change.group) != nullptr) return false;
-  Group& group = AddGroup(*stream, change.group, change.settings, change.cursor);
-  for (const auto& [consumer, last_active_ms] : change.consumers) {
-    group.EnsureConsumer(consumer).last_active_ms = last_active_ms;
-  }
+  AddGroup(*stream, change.group, change.settings, change.cursor);
   return true;
 }
 
