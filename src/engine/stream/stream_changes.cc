@@ -146,8 +146,8 @@ std::string EncodeAppend(const std::string& ns, const std::string& name, uint32_
 bool Decode(std::string_view payload, AppendChange& out) {
   ByteReader in(payload);
   uint32_t count = 0;
-  if (!GetStreamName(in, out.ns, out.name) || !in.ReadU32(out.partition) ||
-      !in.ReadU32(count) || !FitsCount(in, count, 16 + 4 + 4 + 4)) {
+  if (!GetStreamName(in, out.ns, out.name) || !in.ReadU32(out.partition) || !in.ReadU32(count) ||
+      !FitsCount(in, count, 16 + 4 + 4 + 4)) {
     return false;
   }
   out.records.resize(count);
@@ -244,9 +244,8 @@ std::string Encode(const GroupStateChange& change) {
 
 bool Decode(std::string_view payload, GroupStateChange& out) {
   ByteReader in(payload);
-  return GetGroupName(in, out.ns, out.name, out.group) &&
-         in.ReadU32(out.settings.ack_timeout_ms) && in.ReadU32(out.settings.max_deliver) &&
-         GetId(in, out.cursor) && in.empty();
+  return GetGroupName(in, out.ns, out.name, out.group) && in.ReadU32(out.settings.ack_timeout_ms) &&
+         in.ReadU32(out.settings.max_deliver) && GetId(in, out.cursor) && in.empty();
 }
 
 std::string Encode(const PendingChunk& change) {

@@ -16,9 +16,7 @@ constexpr size_t kMaxNameBytes = 65'535;
 
 int64_t NowMs(const Clock& clock) { return std::max<int64_t>(0, clock.NowMs()); }
 
-std::string FormatId(StreamId id) {
-  return std::to_string(id.ms) + "-" + std::to_string(id.seq);
-}
+std::string FormatId(StreamId id) { return std::to_string(id.ms) + "-" + std::to_string(id.seq); }
 
 std::optional<Result> CheckStreamName(std::string_view ns, std::string_view name) {
   if (ns.size() > kMaxNamespaceBytes) {
@@ -34,8 +32,7 @@ std::optional<Result> CheckStreamName(std::string_view ns, std::string_view name
 std::optional<Result> CheckMemberName(std::string_view what, std::string_view value) {
   if (value.empty()) return Result::Error(Status::kBadRequest, std::string(what) + " is empty");
   if (value.size() > kMaxNameBytes) {
-    return Result::Error(Status::kBadRequest,
-                         std::string(what) + " is longer than 65535 bytes");
+    return Result::Error(Status::kBadRequest, std::string(what) + " is longer than 65535 bytes");
   }
   return std::nullopt;
 }

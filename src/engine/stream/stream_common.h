@@ -49,8 +49,7 @@ bool Commit(StreamStore& store, ChangeSink& changes, uint16_t type, Change& chan
   return true;
 }
 
-inline bool CommitGroup(StreamStore& store, ChangeSink& changes, uint16_t type,
-                        const GroupOp& op) {
+inline bool CommitGroup(StreamStore& store, ChangeSink& changes, uint16_t type, const GroupOp& op) {
   const std::string payload = Encode(op);
   if (!store.Apply(type, op)) return false;
   changes.Append(type, payload);

@@ -11,8 +11,8 @@
 namespace flod::engine {
 
 using stream::kMaxId;
-using stream::Stream;
 using stream::StoredRecord;
+using stream::Stream;
 namespace record_type = stream::record_type;
 
 namespace {
@@ -55,9 +55,9 @@ Expected<std::optional<uint32_t>> ChoosePartition(std::optional<uint32_t> partit
                                                   std::string_view key, uint32_t partitions) {
   if (partition) {
     if (*partition >= partitions) {
-      return Result::Error(Status::kBadRequest,
-                           "partition " + std::to_string(*partition) + " out of range (stream has " +
-                               std::to_string(partitions) + ")");
+      return Result::Error(Status::kBadRequest, "partition " + std::to_string(*partition) +
+                                                    " out of range (stream has " +
+                                                    std::to_string(partitions) + ")");
     }
     return std::optional<uint32_t>(*partition);
   }

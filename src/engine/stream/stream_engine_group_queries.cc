@@ -70,11 +70,14 @@ Result StreamEngine::GroupPending(std::string_view ns, std::string_view name,
     body.max_id = g.pel.rbegin()->first;
   }
   for (const auto& [consumer_name, consumer] : g.consumers) {
-    if (!consumer.pending.empty()) body.per_consumer.emplace_back(consumer_name, consumer.pending.size());
+    if (!consumer.pending.empty())
+      body.per_consumer.emplace_back(consumer_name, consumer.pending.size());
   }
   const uint32_t limit = options.count == 0 ? kDefaultPendingCount : options.count;
   auto add = [&](StreamId id, const PelEntry& entry) {
-    if (now - entry.delivered_ms < static_cast<int64_t>(std::min<uint64_t>(options.min_idle_ms, INT64_MAX))) return;
+    if (now - entry.delivered_ms <
+        static_cast<int64_t>(std::min<uint64_t>(options.min_idle_ms, INT64_MAX)))
+      return;
     body.entries.push_back(ToPendingEntry(id, entry, now));
   };
   if (!options.consumer.empty()) {

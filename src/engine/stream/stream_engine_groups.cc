@@ -62,15 +62,16 @@ int64_t AddMs(int64_t now_ms, uint64_t delta) {
 }
 
 bool IsIdle(const PelEntry& entry, int64_t now_ms, uint64_t min_idle_ms) {
-  return now_ms - entry.delivered_ms >= static_cast<int64_t>(std::min<uint64_t>(min_idle_ms, INT64_MAX));
+  return now_ms - entry.delivered_ms >=
+         static_cast<int64_t>(std::min<uint64_t>(min_idle_ms, INT64_MAX));
 }
 
 // Due redeliveries first: each is delivered again, dead-lettered past max_deliver, or dropped
 // when its record was trimmed. Entries after the cursor come through the new-record walk.
 void CollectDue(const Stream& s, const Group& g, int64_t now_ms, uint32_t count, uint32_t scan,
                 GroupOp& op, RecordsBody& body) {
-  for (auto it = g.schedule.begin(); it != g.schedule.end() && it->first <= now_ms &&
-                                     body.records.size() < count && scan > 0;
+  for (auto it = g.schedule.begin();
+       it != g.schedule.end() && it->first <= now_ms && body.records.size() < count && scan > 0;
        ++it, --scan) {
     const StreamId id = it->second;
     if (g.cursor < id) continue;
@@ -88,8 +89,7 @@ void CollectDue(const Stream& s, const Group& g, int64_t now_ms, uint32_t count,
 }
 
 // Records after the cursor, in id order; op.cursor ends at the last one taken.
-void CollectNew(const Stream& s, const Group* g, uint32_t count, GroupOp& op,
-                RecordsBody& body) {
+void CollectNew(const Stream& s, const Group* g, uint32_t count, GroupOp& op, RecordsBody& body) {
   const auto from = stream::Successor(op.cursor);
   if (!from) return;
   stream::MergedCursor records(s.partitions, std::nullopt, *from, kMaxId);
@@ -108,9 +108,8 @@ void CollectNew(const Stream& s, const Group* g, uint32_t count, GroupOp& op,
 
 }  // namespace
 
-Result StreamEngine::GroupCreate(std::string_view ns, std::string_view name,
-                                 std::string_view group, const GroupCreateOptions& options,
-                                 ChangeSink& changes) {
+Result StreamEngine::GroupCreate(std::string_view ns, std::string_view name, std::string_view group,
+                                 const GroupCreateOptions& options, ChangeSink& changes) {
   if (auto bad = CheckGroupArgs(ns, name, group)) return *bad;
   const Stream* s = store_->Find(ns, name);
   if (s != nullptr && s->FindGroup(group) != nullptr) {
@@ -118,9 +117,9 @@ Result StreamEngine::GroupCreate(std::string_view ns, std::string_view name,
                          "consumer group '" + std::string(group) + "' already exists");
   }
   GroupOp op = NewOp(ns, name, group, "", stream::NowMs(clock_));
-  op.created = stream::GroupSettings{
-      options.ack_timeout_ms.value_or(config_.default_ack_timeout_ms),
-      options.max_deliver.value_or(config_.default_max_deliver)};
+  op.created =
+      stream::GroupSettings{options.ack_timeout_ms.value_or(config_.default_ack_timeout_ms),
+                            options.max_deliver.value_or(config_.default_max_deliver)};
   if (options.at_end) {
     op.cursor = s ? s->last_id : StreamId{};
   } else {
@@ -132,8 +131,8 @@ Result StreamEngine::GroupCreate(std::string_view ns, std::string_view name,
   return Result::Ok();
 }
 
-Result StreamEngine::GroupDelete(std::string_view ns, std::string_view name,
-                                 std::string_view group, ChangeSink& changes) {
+Result StreamEngine::GroupDelete(std::string_view ns, std::string_view name, std::string_view group,
+                                 ChangeSink& changes) {
   if (auto bad = CheckGroupArgs(ns, name, group)) return *bad;
   if (store_->FindGroup(ns, name, group) == nullptr) return Result::Ok(CountBody{0});
   const GroupOp op = NewOp(ns, name, group, "", stream::NowMs(clock_));
@@ -161,9 +160,8 @@ Result StreamEngine::GroupJoin(std::string_view ns, std::string_view name, std::
   return Result::Ok(CountBody{1});
 }
 
-Result StreamEngine::GroupLeave(std::string_view ns, std::string_view name,
-                                std::string_view group, std::string_view consumer,
-                                bool drop_pending, ChangeSink& changes) {
+Result StreamEngine::GroupLeave(std::string_view ns, std::string_view name, std::string_view group,
+                                std::string_view consumer, bool drop_pending, ChangeSink& changes) {
   if (auto bad = CheckGroupArgs(ns, name, group)) return *bad;
   auto g = ExistingGroup(*store_, ns, name, group);
   if (!g) return g.error();
@@ -222,8 +220,8 @@ Result StreamEngine::GroupRead(std::string_view ns, std::string_view name, std::
 }
 
 Result StreamEngine::GroupHistory(std::string_view ns, std::string_view name,
-                                  std::string_view group, std::string_view consumer,
-                                  StreamId start, uint32_t count) const {
+                                  std::string_view group, std::string_view consumer, StreamId start,
+                                  uint32_t count) const {
   if (auto bad = CheckGroupArgs(ns, name, group)) return *bad;
   auto g = ExistingGroup(*store_, ns, name, group);
   if (!g) return g.error();
@@ -276,9 +274,9 @@ Result StreamEngine::GroupNack(std::string_view ns, std::string_view name, std::
   return Result::Ok(CountBody{op.ids.size()});
 }
 
-Result StreamEngine::GroupTouch(std::string_view ns, std::string_view name,
-                                std::string_view group, std::span<const StreamId> ids,
-                                std::optional<uint32_t> extend_ms, ChangeSink& changes) {
+Result StreamEngine::GroupTouch(std::string_view ns, std::string_view name, std::string_view group,
+                                std::span<const StreamId> ids, std::optional<uint32_t> extend_ms,
+                                ChangeSink& changes) {
   if (auto bad = CheckGroupArgs(ns, name, group)) return *bad;
   auto g = ExistingGroup(*store_, ns, name, group);
   if (!g) return g.error();
@@ -296,9 +294,8 @@ Result StreamEngine::GroupTouch(std::string_view ns, std::string_view name,
   return Result::Ok(CountBody{op.ids.size()});
 }
 
-Result StreamEngine::GroupClaim(std::string_view ns, std::string_view name,
-                                std::string_view group, const GroupClaimOptions& options,
-                                ChangeSink& changes) {
+Result StreamEngine::GroupClaim(std::string_view ns, std::string_view name, std::string_view group,
+                                const GroupClaimOptions& options, ChangeSink& changes) {
   if (auto bad = CheckGroupArgs(ns, name, group)) return *bad;
   if (auto bad = stream::CheckMemberName("consumer name", options.consumer)) return *bad;
   auto found = ExistingGroup(*store_, ns, name, group);
@@ -317,7 +314,8 @@ Result StreamEngine::GroupClaim(std::string_view ns, std::string_view name,
     }
     op.ids.push_back(id);
     const uint32_t deliveries = entry.delivery_count + (options.just_id ? 0 : 1);
-    body.records.push_back(stream::ToRecord(*record, entry.partition, deliveries, !options.just_id));
+    body.records.push_back(
+        stream::ToRecord(*record, entry.partition, deliveries, !options.just_id));
     return true;
   };
   if (!options.ids.empty()) {

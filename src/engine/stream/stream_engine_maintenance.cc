@@ -71,9 +71,8 @@ void ApplyRetention(StreamStore& store, int64_t now_ms, size_t& budget,
        ++it) {
     todo.push_back(it->second);
   }
-  std::sort(todo.begin(), todo.end(), [](const Stream* a, const Stream* b) {
-    return a->serial < b->serial;
-  });
+  std::sort(todo.begin(), todo.end(),
+            [](const Stream* a, const Stream* b) { return a->serial < b->serial; });
   todo.erase(std::unique(todo.begin(), todo.end()), todo.end());
   for (Stream* s : todo) {
     if (budget == 0) break;
@@ -146,8 +145,8 @@ void SnapshotGroup(const Stream& s, const Group& g, ChangeSink& out) {
   }
   stream::DeadChunk dead{s.ns, s.name, g.name, {}};
   for (auto it = g.dead.begin(); it != g.dead.end();) {
-    dead.rows.push_back(stream::DeadRow{it->first, it->second.partition,
-                                        it->second.delivery_count, it->second.dead_ms});
+    dead.rows.push_back(stream::DeadRow{it->first, it->second.partition, it->second.delivery_count,
+                                        it->second.dead_ms});
     ++it;
     if (dead.rows.size() == kSnapshotRowsPerChunk || it == g.dead.end()) {
       out.Append(record_type::kGroupDead, stream::Encode(dead));
@@ -208,7 +207,8 @@ void StreamEngine::WriteSnapshot(ChangeSink& out) const {
                                       s->retention};
     out.Append(record_type::kCreate, stream::Encode(create));
     SnapshotRecords(*s, out);
-    out.Append(record_type::kStreamMark, stream::Encode(stream::MarkChange{s->ns, s->name, s->last_id}));
+    out.Append(record_type::kStreamMark,
+               stream::Encode(stream::MarkChange{s->ns, s->name, s->last_id}));
     for (const auto& [name, g] : s->groups) SnapshotGroup(*s, *g, out);
   }
 }

@@ -68,8 +68,8 @@ class MergedCursor {
     uint32_t partition;
   };
 
-  MergedCursor(const std::vector<Partition>& partitions, std::optional<uint32_t> only,
-               StreamId low, StreamId high, bool reverse = false);
+  MergedCursor(const std::vector<Partition>& partitions, std::optional<uint32_t> only, StreamId low,
+               StreamId high, bool reverse = false);
   std::optional<Item> Next();
 
  private:

@@ -15,7 +15,8 @@ int64_t SaturatingAdd(uint64_t ms, uint64_t delta) {
 
 // The id lists of one change name distinct pending entries (a corrupt record could repeat
 // one, and the apply code looks each up exactly once).
-bool DistinctPending(const Group& group, std::initializer_list<const std::vector<StreamId>*> lists) {
+bool DistinctPending(const Group& group,
+                     std::initializer_list<const std::vector<StreamId>*> lists) {
   std::vector<StreamId> all;
   for (const auto* ids : lists) all.insert(all.end(), ids->begin(), ids->end());
   std::sort(all.begin(), all.end());
@@ -43,7 +44,8 @@ int64_t Group::DueAfterDelivery(int64_t now_ms) const {
 
 void Group::Add(StreamId id, const PelEntry& entry) {
   auto it = pel.emplace(id, PelEntry{entry.partition, nullptr, entry.delivered_ms, kNever,
-                                     entry.delivery_count}).first;
+                                     entry.delivery_count})
+                .first;
   SetOwner(it, entry.owner);
   SetDue(it, entry.due_ms);
 }
@@ -179,7 +181,8 @@ void StreamStore::RefreshAgeDue(Stream& stream) {
   std::optional<int64_t> due;
   if (stream.retention.max_age_ms != 0) {
     // A record goes once now - max_age passes its timestamp.
-    if (auto first = stream.FirstId()) due = SaturatingAdd(first->ms, stream.retention.max_age_ms + 1);
+    if (auto first = stream.FirstId())
+      due = SaturatingAdd(first->ms, stream.retention.max_age_ms + 1);
   }
   if (due == stream.indexed_age_due) return;
   if (stream.indexed_age_due) age_due.erase({*stream.indexed_age_due, stream.serial});
@@ -431,8 +434,8 @@ bool StreamStore::Apply(const PendingChunk& change) {
       if (it == group->consumers.end()) return false;
       owner = &it->second;
     }
-    group->Add(row.id, PelEntry{row.partition, owner, row.delivered_ms, row.due_ms,
-                                row.delivery_count});
+    group->Add(row.id,
+               PelEntry{row.partition, owner, row.delivered_ms, row.due_ms, row.delivery_count});
   }
   RefreshGroupDue(*group);
   return true;

@@ -36,7 +36,7 @@ class StreamStore;
 }  // namespace stream
 
 struct StreamConfig {
-  uint32_t default_read_count = 100;        // WIRE.md D22
+  uint32_t default_read_count = 100;  // WIRE.md D22
   uint32_t max_read_count = 1000;
   uint32_t max_partitions = 1024;
   uint32_t default_ack_timeout_ms = 30'000;  // groups created without an explicit timeout
@@ -185,8 +185,7 @@ class StreamEngine {
   // delivered entry joins this consumer's pending list. RecordsBody with delivery counts;
   // no records = nothing deliverable now (the caller may block).
   Result GroupRead(std::string_view ns, std::string_view name, std::string_view group,
-                   std::string_view consumer, const GroupReadOptions& options,
-                   ChangeSink& changes);
+                   std::string_view consumer, const GroupReadOptions& options, ChangeSink& changes);
   // The consumer's own pending records from `start` (XREADGROUP with an id); changes nothing.
   Result GroupHistory(std::string_view ns, std::string_view name, std::string_view group,
                       std::string_view consumer, StreamId start, uint32_t count) const;

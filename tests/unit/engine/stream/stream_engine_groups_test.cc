@@ -21,8 +21,8 @@ class StreamGroupsTest : public ::testing::Test {
   std::vector<StreamId> AppendMany(int n, std::string_view name = "s") {
     std::vector<StreamId> ids;
     for (int i = 0; i < n; ++i) {
-      Result r = engine_.Append("ns", name, StreamEntry{"r" + std::to_string(next_++), {}}, {},
-                                sink_);
+      Result r =
+          engine_.Append("ns", name, StreamEntry{"r" + std::to_string(next_++), {}}, {}, sink_);
       ids.push_back(BodyOf<StreamAppendBody>(r).ids.at(0));
     }
     return ids;
@@ -125,8 +125,9 @@ TEST_F(StreamGroupsTest, NackWithoutDelayMakesTheEntryDeliverableAtOnce) {
   const auto ids = AppendMany(2);
   CreateGroup("g");
   Read("c1", 1);
-  EXPECT_EQ(BodyOf<CountBody>(engine_.GroupNack("ns", "s", "g", std::vector{ids[0]}, 0, sink_)).count,
-            1u);
+  EXPECT_EQ(
+      BodyOf<CountBody>(engine_.GroupNack("ns", "s", "g", std::vector{ids[0]}, 0, sink_)).count,
+      1u);
   Result r = Read("c2", 10);
   ASSERT_EQ(Ids(r), (std::vector<StreamId>{ids[0], ids[1]}));
   EXPECT_EQ(BodyOf<RecordsBody>(r).records[0].delivery_count, 2u);
@@ -203,8 +204,10 @@ TEST_F(StreamGroupsTest, DeadLettersCanBePurged) {
   clock_.Advance(1000);
   Read("c1");
   ASSERT_EQ(Info().dead_letters, 2u);
-  EXPECT_EQ(BodyOf<CountBody>(engine_.GroupDeadLetterPurge("ns", "s", "g", std::vector{ids[0]}, sink_)).count,
-            1u);
+  EXPECT_EQ(
+      BodyOf<CountBody>(engine_.GroupDeadLetterPurge("ns", "s", "g", std::vector{ids[0]}, sink_))
+          .count,
+      1u);
   EXPECT_EQ(Ids(engine_.GroupDeadLetters("ns", "s", "g", StreamId{}, 10)),
             (std::vector<StreamId>{ids[1]}));
   EXPECT_EQ(BodyOf<CountBody>(engine_.GroupDeadLetterPurge("ns", "s", "g", {}, sink_)).count, 1u);

@@ -315,7 +315,8 @@ TEST_F(StreamMaintenanceTest, SnapshotRebuildsTheStateInAnEmptyEngine) {
   ReplayInto(restored, snapshot);
   EXPECT_EQ(Dump(restored, "ns"), Dump(engine_, "ns"));
   clock_.Advance(1000);
-  EXPECT_EQ(engine_.Maintain(1000, sink_).wakes.size(), restored.Maintain(1000, sink_).wakes.size());
+  EXPECT_EQ(engine_.Maintain(1000, sink_).wakes.size(),
+            restored.Maintain(1000, sink_).wakes.size());
   RecordingSink a, b;
   GroupReadOptions read;
   read.count = 100;

@@ -280,7 +280,7 @@ TEST_F(StreamEngineTest, HeadersAndKeyAreKeptWithTheRecord) {
 
 TEST_F(StreamEngineTest, InfoCountsRecordsAndBytes) {
   StreamAppendOptions options;
-  options.partition_key = "kk";  // 2 bytes
+  options.partition_key = "kk";                 // 2 bytes
   StreamEntry entry{"12345", {{"ab", "cde"}}};  // 5 + 5 bytes
   engine_.Append("ns", "s", entry, options, sink_);
   const StreamId first = Append("s", "xyz");

@@ -52,8 +52,8 @@ inline std::string Dump(const StreamEngine& engine, std::string_view ns) {
     const auto info = BodyOf<StreamInfoBody>(engine.Info(ns, name));
     out += "stream " + name + " first=" + Text(info.first) + " last=" + Text(info.last) +
            " count=" + std::to_string(info.count) + " bytes=" + std::to_string(info.bytes) +
-           " parts=" + std::to_string(info.partition_count) + " ret=" +
-           std::to_string(info.max_count) + "/" + std::to_string(info.max_age_ms) + "/" +
+           " parts=" + std::to_string(info.partition_count) +
+           " ret=" + std::to_string(info.max_count) + "/" + std::to_string(info.max_age_ms) + "/" +
            std::to_string(info.max_bytes) + "\n";
     StreamReadOptions read;
     read.count = 1000;
@@ -69,9 +69,10 @@ inline std::string Dump(const StreamEngine& engine, std::string_view ns) {
     }
     const Result groups = engine.DescribeGroups(ns, name, "");
     for (const GroupInfo& g : BodyOf<GroupInfoBody>(groups).groups) {
-      out += " group " + g.name + " cursor=" + Text(g.last_delivered) + " pending=" +
-             std::to_string(g.pending) + " dead=" + std::to_string(g.dead_letters) + " cfg=" +
-             std::to_string(g.ack_timeout_ms) + "/" + std::to_string(g.max_deliver) + "\n";
+      out += " group " + g.name + " cursor=" + Text(g.last_delivered) +
+             " pending=" + std::to_string(g.pending) + " dead=" + std::to_string(g.dead_letters) +
+             " cfg=" + std::to_string(g.ack_timeout_ms) + "/" + std::to_string(g.max_deliver) +
+             "\n";
       for (const GroupConsumerInfo& c : g.consumer_details) {
         out += "  consumer " + c.name + " pending=" + std::to_string(c.pending) +
                " idle=" + std::to_string(c.idle_ms) + "\n";
