@@ -83,7 +83,10 @@ std::string BuildFloFrame(uint64_t request_id, uint16_t opcode, std::string_view
   payload.append(value);
   PutLe(payload, options.size(), 2);
   payload.append(options);
+  return BuildFloFrameWithPayload(request_id, opcode, payload);
+}
 
+std::string BuildFloFrameWithPayload(uint64_t request_id, uint16_t opcode, std::string_view payload) {
   std::string frame("FLO\0", 4);
   PutLe(frame, payload.size(), 4);
   PutLe(frame, request_id, 8);
@@ -94,7 +97,7 @@ std::string BuildFloFrame(uint64_t request_id, uint16_t opcode, std::string_view
   PutLe(frame, 0, 8);  // reserved
   const uint32_t crc = FrameCrc(frame, payload);
   std::memcpy(frame.data() + 16, &crc, 4);
-  return frame + payload;
+  return frame.append(payload);
 }
 
 FloClient::~FloClient() { Close(); }
@@ -202,10 +205,19 @@ FloReply FloClient::Call(uint16_t opcode, std::string_view key, std::string_view
 }
 
 bool FloClient::ServerClosed(int timeout_ms) {
-  char byte = 0;
-  pollfd pfd{fd_, POLLIN, 0};
-  if (poll(&pfd, 1, timeout_ms) <= 0) return false;
-  return ::recv(fd_, &byte, 1, MSG_PEEK) == 0;
+  return ReadUntilClosed(timeout_ms).has_value();
+}
+
+std::optional<std::string> FloClient::ReadUntilClosed(int timeout_ms) {
+  std::string received;
+  char buffer[4096];
+  while (true) {
+    pollfd pfd{fd_, POLLIN, 0};
+    if (poll(&pfd, 1, timeout_ms) <= 0) return std::nullopt;
+    const ssize_t n = ::recv(fd_, buffer, sizeof(buffer), 0);
+    if (n <= 0) return received;
+    received.append(buffer, static_cast<size_t>(n));
+  }
 }
 
 }  // namespace flod::testing

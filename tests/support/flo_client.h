@@ -32,6 +32,9 @@ struct FloReply {
   uint64_t U64At(size_t offset) const;
 };
 
+// A whole request frame around an arbitrary payload: 32-byte header with a valid CRC.
+std::string BuildFloFrameWithPayload(uint64_t request_id, uint16_t opcode, std::string_view payload);
+
 // A whole request frame: 32-byte header with CRC, then the payload envelope.
 std::string BuildFloFrame(uint64_t request_id, uint16_t opcode, std::string_view ns,
                           std::string_view key, std::string_view value,
@@ -60,8 +63,12 @@ class FloClient {
   // nothing arrived within timeout_ms.
   std::optional<FloReply> Receive(int timeout_ms = 10'000);
   FloReply ReceiveFor(uint64_t request_id, int timeout_ms = 10'000);
-  // True when the server has closed the connection (reads EOF) within timeout_ms.
+  // True when the server closes the connection within timeout_ms (bytes sent before the
+  // close are read and dropped).
   bool ServerClosed(int timeout_ms = 2'000);
+  // Everything the server sends until it closes the connection; nullopt when it is still
+  // open after timeout_ms without sending anything.
+  std::optional<std::string> ReadUntilClosed(int timeout_ms = 2'000);
 
  private:
   bool ReadExactly(size_t n, std::string& out, int timeout_ms);

@@ -1,0 +1,75 @@
+// The flod process as an operator meets it: flags, refusals, shutdown, the data dir lock.
+
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <memory>
+
+#include "support/flo_wire.h"
+#include "support/flod_fixture.h"
+
+namespace flod::testing {
+namespace {
+
+using namespace wire;
+
+std::string RunAndCapture(const std::string& command) {
+  std::string output;
+  std::unique_ptr<FILE, int (*)(FILE*)> pipe(popen(command.c_str(), "r"), pclose);
+  char buffer[4096];
+  while (pipe && fgets(buffer, sizeof(buffer), pipe.get())) output += buffer;
+  return output;
+}
+
+class ServerLifecycleTest : public FlodTest {};
+
+TEST_F(ServerLifecycleTest, SigtermDrainsAndExitsZero) {
+  auto client = Connect();
+  ASSERT_EQ(client->Call(kKvPut, "k", "v").status, kOk);
+  EXPECT_EQ(server_->Stop(), 0);
+  EXPECT_NE(server_->Log().find("stopped cleanly"), std::string::npos);
+}
+
+TEST_F(ServerLifecycleTest, ParkedRequestIsAnsweredOnShutdown) {
+  auto client = Connect();
+  const uint64_t id = client->Send(kKvGet, "never", "", FloOptions().U32(kOptBlockMs, 60000));
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  std::thread stopper([this] { EXPECT_EQ(server_->Stop(), 0); });
+  EXPECT_EQ(client->ReceiveFor(id).status, kNotFound);
+  stopper.join();
+}
+
+TEST_F(ServerLifecycleTest, SecondServerOnTheSameDataDirIsRefused) {
+  FlodProcess::Options options = ServerOptions();
+  FlodProcess second(options);
+  EXPECT_FALSE(second.Start());
+  EXPECT_NE(second.Log().find("in use by another flod process"), std::string::npos) << second.Log();
+}
+
+TEST_F(ServerLifecycleTest, HttpClientGetsAClearRefusal) {
+  auto client = Connect();
+  client->SendRaw("GET /health HTTP/1.1\r\nHost: x\r\n\r\n");
+  const auto answer = client->ReadUntilClosed(3000);
+  ASSERT_TRUE(answer.has_value());
+  EXPECT_EQ(answer->rfind("HTTP/1.1 501", 0), 0u) << *answer;
+}
+
+TEST(FlodCommandLineTest, DefaultConfigPrintsEverySection) {
+  const std::string config = RunAndCapture(std::string(FLOD_BINARY) + " --default-config");
+  for (const char* section : {"[server]", "[storage]", "[logging]", "[protocol]", "durability"}) {
+    EXPECT_NE(config.find(section), std::string::npos) << section;
+  }
+}
+
+TEST(FlodCommandLineTest, VersionIsPrinted) {
+  EXPECT_NE(RunAndCapture(std::string(FLOD_BINARY) + " --version").find("flod "), std::string::npos);
+}
+
+TEST(FlodCommandLineTest, BadDurabilityIsRefused) {
+  const std::string output =
+      RunAndCapture(std::string(FLOD_BINARY) + " --durability maybe 2>&1; echo exit=$?");
+  EXPECT_NE(output.find("exit=1"), std::string::npos) << output;
+}
+
+}  // namespace
+}  // namespace flod::testing
