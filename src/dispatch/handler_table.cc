@@ -26,6 +26,7 @@ HandlerTable BuildHandlerTable() {
   HandlerTable table;
   RegisterSystemHandlers(table);
   RegisterKvHandlers(table);
+  RegisterQueueHandlers(table);
   const std::vector<Op> missing = table.Missing();
   if (!missing.empty()) {
     std::string names;

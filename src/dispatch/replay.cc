@@ -6,6 +6,7 @@ bool Replay(ShardContext& shard, uint16_t type, std::string_view payload) {
   switch (type >> 8) {
     case 0x01: return shard.kv.Replay(type, payload);
     case 0x02: return shard.queue.Replay(type, payload);
+    case 0x03: return shard.stream.Replay(type, payload);
     default: return false;
   }
 }
@@ -13,6 +14,7 @@ bool Replay(ShardContext& shard, uint16_t type, std::string_view payload) {
 void WriteSnapshot(const ShardContext& shard, ChangeSink& out) {
   shard.kv.WriteSnapshot(out);
   shard.queue.WriteSnapshot(out);
+  shard.stream.WriteSnapshot(out);
 }
 
 }  // namespace flod::dispatch

@@ -16,6 +16,7 @@ namespace {
 constexpr auto kMaintenancePeriod = std::chrono::milliseconds(100);
 constexpr size_t kReclaimBudget = 10'000;
 constexpr int kMaxWakeRounds = 16;
+constexpr size_t kStreamMaintenanceBudget = 4096;
 
 uint32_t WaitMsOf(const Request& request) {
   const uint32_t wait = std::max(request.options.block_ms.value_or(0),
@@ -90,10 +91,13 @@ void Shard::Complete(const Request& request, Result result, const ReplyFn& reply
     return;
   }
   held_replies_.push_back(HeldReply{reply, std::move(result), HasFlag(request.op, op_flags::kWrite)});
-  if (!flush_posted_) {
-    flush_posted_ = true;
-    boost::asio::post(io_, [this] { FlushLog(); });
-  }
+  ScheduleFlush();
+}
+
+void Shard::ScheduleFlush() {
+  if (flush_posted_) return;
+  flush_posted_ = true;
+  boost::asio::post(io_, [this] { FlushLog(); });
 }
 
 void Shard::FlushLog() {
@@ -150,8 +154,19 @@ void Shard::ProcessWakeups() {
   ArmDueTimer();
 }
 
+namespace {
+
+std::optional<int64_t> Earliest(std::optional<int64_t> a, std::optional<int64_t> b) {
+  if (!a) return b;
+  if (!b) return a;
+  return std::min(*a, *b);
+}
+
+}  // namespace
+
 void Shard::ArmDueTimer() {
-  const std::optional<int64_t> next = context_.queue.NextDueMs();
+  const std::optional<int64_t> next =
+      Earliest(context_.queue.NextDueMs(), context_.stream.NextDueMs());
   if (!next || (due_timer_at_ms_ && *due_timer_at_ms_ <= *next)) return;
   due_timer_at_ms_ = next;
   const int64_t delay_ms = std::max<int64_t>(0, *next - context_.clock.NowMs());
@@ -164,9 +179,15 @@ void Shard::ArmDueTimer() {
 }
 
 void Shard::RunDueWork() {
-  engine::QueueTickResult tick = context_.queue.Tick();
+  const engine::QueueTickResult tick = context_.queue.Tick();
   for (const engine::QueueName& queue : tick.woken) context_.Wake(Family::kQueue, queue.ns, queue.name);
-  if (tick.more) boost::asio::post(io_, [this] { RunDueWork(); });
+  const engine::StreamMaintenanceReport report =
+      context_.stream.Maintain(kStreamMaintenanceBudget, context_.changes);
+  for (const engine::StreamWake& wake : report.wakes) {
+    context_.Wake(Family::kStream, wake.ns, wake.stream);
+  }
+  if (log_->HasUnflushed()) ScheduleFlush();  // retention and dead-lettering write records
+  if (tick.more || report.more) boost::asio::post(io_, [this] { RunDueWork(); });
   ProcessWakeups();
 }
 

@@ -64,6 +64,8 @@ class Shard {
  private:
   void Complete(const Request& request, Result result, const ReplyFn& reply);
   void FlushLog();
+  // Flushes at the end of this loop turn records that no reply waits for (maintenance).
+  void ScheduleFlush();
   void Park(Request request, ReplyFn reply, ClosedFlag closed);
   void RetryParked(const Waiters::Parked& parked);
   void OnDeadline(const Waiters::Parked& parked);

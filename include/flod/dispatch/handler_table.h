@@ -39,6 +39,7 @@ class HandlerTable {
 
 void RegisterSystemHandlers(HandlerTable& table);
 void RegisterKvHandlers(HandlerTable& table);
+void RegisterQueueHandlers(HandlerTable& table);
 
 // The complete table; throws std::logic_error naming every op that has no handler.
 const HandlerTable& Handlers();

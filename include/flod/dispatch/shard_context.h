@@ -11,6 +11,7 @@
 #include "flod/core/op.h"
 #include "flod/engine/kv/kv_engine.h"
 #include "flod/engine/queue/queue_engine.h"
+#include "flod/engine/stream/stream_engine.h"
 
 namespace flod::dispatch {
 
@@ -25,7 +26,7 @@ struct WakeKey {
 
 struct ShardContext {
   ShardContext(uint32_t id, uint32_t count, const Clock& clock_ref, ChangeSink& sink)
-      : shard_id(id), shard_count(count), clock(clock_ref), changes(sink), kv(clock_ref), queue(clock_ref) {}
+      : shard_id(id), shard_count(count), clock(clock_ref), changes(sink), kv(clock_ref), queue(clock_ref), stream(clock_ref) {}
 
   // Marks `name` as changed; waiters parked on it run again after the current request.
   void Wake(Family family, std::string_view ns, std::string_view name) {
@@ -41,6 +42,7 @@ struct ShardContext {
   ChangeSink& changes;  // WAL records of every mutation made on this shard
   engine::KvEngine kv;
   engine::QueueEngine queue;
+  engine::StreamEngine stream;
   std::vector<WakeKey> woken;
 };
 
