@@ -106,7 +106,7 @@ std::string DefaultConfigToml() {
       << "port = " << d.port << "                    # FLO binary, RESP, HTTP and WebSocket\n"
       << "shards = " << d.shards << "                     # shard threads; 0 = one per CPU\n"
       << "max_connections = " << d.max_connections << "\n"
-      << "max_frame_bytes = " << d.max_frame_bytes << "     # largest binary frame accepted\n"
+      << "max_frame_bytes = " << d.max_frame_bytes << "     # largest value one binary frame may carry\n"
       << "shutdown_grace_ms = " << d.shutdown_grace_ms
       << "        # time in-flight requests get on SIGTERM\n\n"
       << "[storage]\n"

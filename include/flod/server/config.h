@@ -19,7 +19,7 @@ struct ServerConfig {
   uint16_t port = 9000;
   uint32_t shards = 0;  // 0 = one per CPU
   uint32_t max_connections = 10'000;
-  uint64_t max_frame_bytes = (16u << 20) + (64u << 10) + 512;
+  uint64_t max_frame_bytes = 16u << 20;  // largest value one binary frame may carry
   uint32_t shutdown_grace_ms = 5'000;
   // [storage]
   std::string data_dir = "./data";
