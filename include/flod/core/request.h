@@ -15,9 +15,11 @@ inline constexpr std::string_view kDefaultNamespace = "default";
 
 // Arguments that some operations carry inside the value field; the codec decodes them.
 struct RequestArgs {
-  std::vector<std::string> keys;   // kv mget
+  std::vector<std::string> keys;   // kv mget, exists/delete many, mset
+  std::vector<std::string> values; // kv mset: values[i] belongs to keys[i]
   std::string path;                // kv json get/set/del (JSON text to write is in `value`)
   std::string cursor;              // kv scan: opaque cursor from the previous page (no marker)
+  std::string pattern;             // kv scan/keys: glob filter on key names (empty = all)
   int64_t delta = 1;               // kv incr
   std::vector<uint64_t> seqs;      // queue ack/nack/touch/dlq ops
 };

@@ -58,6 +58,15 @@ struct PutOldValueBody {                                 // put with return_old
   ValueKind old_kind = ValueKind::kBytes;
   std::string old_value;
 };
+struct KeyInfoBody {                                     // kv key info (RESP TTL, PTTL, TYPE)
+  uint64_t version = 0;
+  ValueKind kind = ValueKind::kBytes;
+  int64_t ttl_ms = -1;  // time left, -1 = no expiry
+};
+struct KeyspaceBody {                                    // kv count (RESP DBSIZE, INFO keyspace)
+  uint64_t keys = 0;
+  uint64_t expires = 0;  // keys with a time to live
+};
 
 
 // ---- Queues ----
@@ -148,7 +157,7 @@ using ResultBody = std::variant<std::monostate, TextBody, VersionBody, ValueBody
                                 TxnCommitBody, PutOldValueBody, SeqBody, SeqListBody,
                                 MessagesBody, QueueStatsBody, CountBody, NameListBody,
                                 StreamAppendBody, RecordsBody, StreamInfoBody, TrimBody,
-                                PendingBody, GroupInfoBody>;
+                                PendingBody, GroupInfoBody, KeyInfoBody, KeyspaceBody>;
 
 struct Result {
   Status status = Status::kOk;
