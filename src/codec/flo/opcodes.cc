@@ -14,7 +14,8 @@ struct OpcodeRow {
 };
 
 // One row per operation a Flo client can call. Opcodes not listed answer BAD_REQUEST
-// "unknown opcode" (reply-only names such as kv_get_response are never requests).
+// "unknown opcode" (reply-only names such as kv_get_response are never requests; queue_fail_auto
+// 0x175, queue_dlq_stats 0x179 and queue_promote_due 0x17A have no caller and no layout).
 // clang-format off
 constexpr OpcodeRow kRows[] = {
     {0x000, 0x00,      Op::kPing},
@@ -34,6 +35,20 @@ constexpr OpcodeRow kRows[] = {
     {0x113, kNoLegacy, Op::kKvTouch},
     {0x114, kNoLegacy, Op::kKvPersist},
     {0x115, kNoLegacy, Op::kKvExists},
+    {0x170, 0x40,      Op::kQueueEnqueue},
+    {0x171, 0x41,      Op::kQueueDequeue},
+    {0x172, 0x42,      Op::kQueueAck},           // queue_complete
+    {0x173, 0x43,      Op::kQueueTouch},         // queue_extend_lease: a touch by another name
+    {0x174, 0x44,      Op::kQueueNack},          // queue_fail
+    {0x176, 0x46,      Op::kQueueDlqList},
+    {0x177, 0x47,      Op::kQueueDlqDelete},
+    {0x178, 0x48,      Op::kQueueDlqRequeue},
+    {0x17B, 0x4B,      Op::kQueueStats},
+    {0x17C, 0x4C,      Op::kQueuePeek},
+    {0x17D, 0x4D,      Op::kQueueTouch},
+    {0x17E, 0x4E,      Op::kQueueBatchEnqueue},
+    {0x17F, 0x4F,      Op::kQueuePurge},
+    {0x198, kNoLegacy, Op::kQueueList},
 };
 // clang-format on
 

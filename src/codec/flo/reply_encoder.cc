@@ -1,5 +1,6 @@
 #include "flod/codec/flo/reply_encoder.h"
 
+#include <algorithm>
 #include <optional>
 
 #include "flod/codec/flo/frame.h"
@@ -118,6 +119,102 @@ std::optional<std::string> EncodeTxn(Op op, const ResultBody& body) {
   return std::nullopt;
 }
 
+// ---- Queues (§7.2) ----
+
+// Layout P, or P+trailer for clients that parse it (§7.2.1); the request decoder already capped
+// those at one message (§12 D3).
+std::string EncodeMessages(const MessagesBody& body, ClientProfile client) {
+  std::string data;
+  ByteWriter writer(data);
+  writer.U32(static_cast<uint32_t>(body.messages.size()));
+  for (const QueueMessage& message : body.messages) {
+    writer.U64(message.seq);
+    writer.Str32(message.payload);
+    if (client != ClientProfile::kJs) continue;
+    writer.I64(message.enqueued_at_ms);
+    writer.U32(message.delivery_count);
+    writer.U8(message.priority);
+  }
+  return data;
+}
+
+std::string EncodeSeqList(const SeqListBody& body) {
+  std::string data;
+  ByteWriter writer(data);
+  writer.U32(static_cast<uint32_t>(body.seqs.size()));
+  for (uint64_t seq : body.seqs) writer.U64(seq);
+  return data;
+}
+
+// flod's own layout (no SDK reads it; the reference's counters differ from the engine's).
+std::string EncodeQueueStats(const QueueStatsBody& stats) {
+  std::string data;
+  ByteWriter writer(data);
+  for (uint64_t value : {stats.ready, stats.in_flight, stats.delayed, stats.dlq,
+                         stats.enqueued_total, stats.dequeued_total}) {
+    writer.U64(value);
+  }
+  return data;
+}
+
+// The generic list page of §7.9, always complete: has_more 0 and no cursor.
+std::string EncodeNameList(const NameListBody& body) {
+  std::string data;
+  ByteWriter writer(data);
+  writer.U32(static_cast<uint32_t>(body.names.size()));
+  for (const std::string& name : body.names) writer.Str16(name);
+  writer.U8(0);
+  writer.Str16({});
+  return data;
+}
+
+// [affected:u32] for the queue writes that answer a count; the SDKs ignore the data.
+std::string EncodeCount(const CountBody& body) {
+  std::string data;
+  ByteWriter(data).U32(static_cast<uint32_t>(std::min<uint64_t>(body.count, UINT32_MAX)));
+  return data;
+}
+
+template <typename Body>
+std::optional<std::string> EncodeAs(const ResultBody& body, std::string (*encode)(const Body&)) {
+  const auto* typed = std::get_if<Body>(&body);
+  if (!typed) return std::nullopt;
+  return encode(*typed);
+}
+
+std::optional<std::string> EncodeQueueSuccess(const ConnectionProfile& profile, Op op,
+                                              const ResultBody& body) {
+  switch (op) {
+    case Op::kQueueEnqueue: {
+      const auto* seq = std::get_if<SeqBody>(&body);
+      if (!seq) return std::nullopt;
+      return VersionThen(seq->seq);
+    }
+    case Op::kQueueBatchEnqueue:
+      return EncodeAs<SeqListBody>(body, EncodeSeqList);
+    case Op::kQueueDequeue:
+    case Op::kQueuePeek:
+    case Op::kQueueDlqList: {
+      const auto* messages = std::get_if<MessagesBody>(&body);
+      if (!messages) return std::nullopt;
+      return EncodeMessages(*messages, profile.client);
+    }
+    case Op::kQueueStats:
+      return EncodeAs<QueueStatsBody>(body, EncodeQueueStats);
+    case Op::kQueueList:
+      return EncodeAs<NameListBody>(body, EncodeNameList);
+    case Op::kQueueAck:
+    case Op::kQueueNack:
+    case Op::kQueueTouch:
+    case Op::kQueueDlqRequeue:
+    case Op::kQueueDlqDelete:
+    case Op::kQueuePurge:
+      return EncodeAs<CountBody>(body, EncodeCount);
+    default:
+      return std::nullopt;
+  }
+}
+
 // Success data for `op`, or nullopt when the body is not the one the op answers with. Only the
 // expected alternative is looked at, so new body types never need a case here.
 std::optional<std::string> EncodeSuccess(const ConnectionProfile& profile, Op op,
@@ -175,6 +272,7 @@ std::optional<std::string> EncodeSuccess(const ConnectionProfile& profile, Op op
     case Op::kKvTxnRollback:
       return std::string();  // no SDK reads the data
     default:
+      if (InfoOf(op).family == Family::kQueue) return EncodeQueueSuccess(profile, op, body);
       return std::nullopt;
   }
 }

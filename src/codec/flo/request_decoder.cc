@@ -121,6 +121,63 @@ DecodeError DecodeTouch(std::string_view value, const ConnectionProfile& profile
   return std::nullopt;
 }
 
+// A queue_batch_enqueue holds at most this many messages, so its WAL record (about 35 bytes
+// per message beside the payloads) stays far below the WAL's record limit.
+constexpr uint32_t kMaxBatchEnqueueMessages = 10'000;
+// Option 0x41 extend_ms: the reference CLI's lease length for queue_touch (§4.2).
+constexpr uint8_t kExtendMsTag = 0x41;
+
+// Queue ack/nack/touch/DLQ requeue/DLQ delete: [n:u32]([seq:u64])*, exactly (§7.2.2).
+DecodeError DecodeSeqs(std::string_view value, Request& request) {
+  ByteReader reader(value);
+  uint32_t count = 0;
+  if (!reader.ReadU32(count) || reader.rest().size() != uint64_t{count} * sizeof(uint64_t)) {
+    return std::string(NameOf(request.op)) + " value must be [n:u32]([seq:u64])*";
+  }
+  request.args.seqs.resize(count);
+  for (uint64_t& seq : request.args.seqs) reader.ReadU64(seq);
+  return std::nullopt;
+}
+
+// queue_batch_enqueue: [n:u32]([payload_len:u32][payload])*; the payloads go to args.keys
+// (the request's list of strings) and the options apply to every message.
+DecodeError DecodeBatchEnqueue(std::string_view value, Request& request) {
+  ByteReader reader(value);
+  uint32_t count = 0;
+  if (!reader.ReadU32(count)) return "queue_batch_enqueue value must be [n:u32]([len:u32][payload])*";
+  if (count == 0 || count > kMaxBatchEnqueueMessages) {
+    return "queue_batch_enqueue takes 1 to " + std::to_string(kMaxBatchEnqueueMessages) +
+           " messages";
+  }
+  request.args.keys.reserve(count);
+  for (uint32_t i = 0; i < count; ++i) {
+    std::string_view payload;
+    if (!reader.ReadStr32(payload)) return "queue_batch_enqueue message list is shorter than its count";
+    request.args.keys.emplace_back(payload);
+  }
+  if (!reader.empty()) return "queue_batch_enqueue message list is longer than its count";
+  return std::nullopt;
+}
+
+// Clients that parse the message trailer get at most one message per reply (§12 D3): Go reads
+// a second trailered message wrongly, and fewer messages than asked is always allowed. Capping
+// the request, not the reply, means no message is leased and then left out.
+void CapMessagesForTrailer(const ConnectionProfile& profile, Request& request) {
+  if (profile.client != ClientProfile::kJs) return;
+  if (request.op == Op::kQueueDlqList) {
+    request.options.limit = 1;
+  } else {
+    request.options.count = 1;
+  }
+}
+
+// queue_touch: the lease length from option 0x41 when the standard 0x12 is absent.
+void DecodeTouchExtension(const TlvOptions& tlv, Request& request) {
+  if (request.options.visibility_timeout_ms) return;
+  const std::optional<uint64_t> extend = tlv.Uint(kExtendMsTag);
+  if (extend && *extend <= UINT32_MAX) request.options.visibility_timeout_ms = *extend;
+}
+
 // Moves what the operation carries in its value into the request; ops whose value means
 // nothing leave request.value empty, ops not interpreted here keep it verbatim.
 DecodeError DecodeValue(std::string_view value, const TlvOptions& tlv,
@@ -150,6 +207,25 @@ DecodeError DecodeValue(std::string_view value, const TlvOptions& tlv,
       return DecodeJsonSet(value, request);
     case Op::kKvTouch:
       return DecodeTouch(value, profile, request);
+    case Op::kQueueAck:
+    case Op::kQueueNack:
+    case Op::kQueueDlqRequeue:
+    case Op::kQueueDlqDelete:
+      return DecodeSeqs(value, request);
+    case Op::kQueueTouch:
+      DecodeTouchExtension(tlv, request);
+      return DecodeSeqs(value, request);
+    case Op::kQueueBatchEnqueue:
+      return DecodeBatchEnqueue(value, request);
+    case Op::kQueueDequeue:
+    case Op::kQueuePeek:
+    case Op::kQueueDlqList:
+      CapMessagesForTrailer(profile, request);
+      return std::nullopt;
+    case Op::kQueueStats:
+    case Op::kQueuePurge:
+    case Op::kQueueList:  // one page holds every queue: a [limit][cursor] value asks nothing more
+      return std::nullopt;
     default:
       request.value = std::string(value);
       return std::nullopt;

@@ -37,14 +37,51 @@ TEST(OpcodesTest, LegacyOpcodesMapToTheirOps) {
   EXPECT_EQ(OpFromLegacyOpcode(0x3B), Op::kKvTxnRollback);
 }
 
+TEST(OpcodesTest, SdkQueueOpcodesMapToTheirOps) {
+  EXPECT_EQ(OpFromSdkOpcode(0x170), Op::kQueueEnqueue);
+  EXPECT_EQ(OpFromSdkOpcode(0x171), Op::kQueueDequeue);
+  EXPECT_EQ(OpFromSdkOpcode(0x172), Op::kQueueAck);
+  EXPECT_EQ(OpFromSdkOpcode(0x173), Op::kQueueTouch);
+  EXPECT_EQ(OpFromSdkOpcode(0x174), Op::kQueueNack);
+  EXPECT_EQ(OpFromSdkOpcode(0x176), Op::kQueueDlqList);
+  EXPECT_EQ(OpFromSdkOpcode(0x177), Op::kQueueDlqDelete);
+  EXPECT_EQ(OpFromSdkOpcode(0x178), Op::kQueueDlqRequeue);
+  EXPECT_EQ(OpFromSdkOpcode(0x17B), Op::kQueueStats);
+  EXPECT_EQ(OpFromSdkOpcode(0x17C), Op::kQueuePeek);
+  EXPECT_EQ(OpFromSdkOpcode(0x17D), Op::kQueueTouch);
+  EXPECT_EQ(OpFromSdkOpcode(0x17E), Op::kQueueBatchEnqueue);
+  EXPECT_EQ(OpFromSdkOpcode(0x17F), Op::kQueuePurge);
+  EXPECT_EQ(OpFromSdkOpcode(0x198), Op::kQueueList);
+}
+
+TEST(OpcodesTest, LegacyQueueOpcodesMapToTheirOps) {
+  EXPECT_EQ(OpFromLegacyOpcode(0x40), Op::kQueueEnqueue);
+  EXPECT_EQ(OpFromLegacyOpcode(0x41), Op::kQueueDequeue);
+  EXPECT_EQ(OpFromLegacyOpcode(0x42), Op::kQueueAck);
+  EXPECT_EQ(OpFromLegacyOpcode(0x43), Op::kQueueTouch);
+  EXPECT_EQ(OpFromLegacyOpcode(0x44), Op::kQueueNack);
+  EXPECT_EQ(OpFromLegacyOpcode(0x46), Op::kQueueDlqList);
+  EXPECT_EQ(OpFromLegacyOpcode(0x47), Op::kQueueDlqDelete);
+  EXPECT_EQ(OpFromLegacyOpcode(0x48), Op::kQueueDlqRequeue);
+  EXPECT_EQ(OpFromLegacyOpcode(0x4B), Op::kQueueStats);
+  EXPECT_EQ(OpFromLegacyOpcode(0x4C), Op::kQueuePeek);
+  EXPECT_EQ(OpFromLegacyOpcode(0x4D), Op::kQueueTouch);
+  EXPECT_EQ(OpFromLegacyOpcode(0x4E), Op::kQueueBatchEnqueue);
+  EXPECT_EQ(OpFromLegacyOpcode(0x4F), Op::kQueuePurge);
+}
+
 TEST(OpcodesTest, ReplyOnlyAndUnservedOpcodesAreUnknown) {
   EXPECT_EQ(OpFromSdkOpcode(0x001), std::nullopt);  // pong, reply-only
   EXPECT_EQ(OpFromSdkOpcode(0x106), std::nullopt);  // kv_get_response, reply-only
-  EXPECT_EQ(OpFromSdkOpcode(0x170), std::nullopt);  // queue_enqueue: not served yet
+  EXPECT_EQ(OpFromSdkOpcode(0x175), std::nullopt);  // queue_fail_auto: no caller, no layout
+  EXPECT_EQ(OpFromSdkOpcode(0x179), std::nullopt);  // queue_dlq_stats: no caller, no layout
+  EXPECT_EQ(OpFromSdkOpcode(0x17A), std::nullopt);  // queue_promote_due: no caller, no layout
+  EXPECT_EQ(OpFromSdkOpcode(0x190), std::nullopt);  // queue_enqueue_response, reply-only
+  EXPECT_EQ(OpFromSdkOpcode(0x199), std::nullopt);  // queue_list_response, reply-only
   EXPECT_EQ(OpFromSdkOpcode(0x3FF), std::nullopt);
   EXPECT_EQ(OpFromSdkOpcode(0xFFFF), std::nullopt);
   EXPECT_EQ(OpFromLegacyOpcode(0x35), std::nullopt);  // legacy kv_get response
-  EXPECT_EQ(OpFromLegacyOpcode(0x40), std::nullopt);  // legacy queue_enqueue
+  EXPECT_EQ(OpFromLegacyOpcode(0x50), std::nullopt);  // legacy queue_enqueue response
   EXPECT_EQ(OpFromLegacyOpcode(0xFF), std::nullopt);
 }
 

@@ -189,6 +189,115 @@ TEST(ReplyEncoderTest, SuccessWithoutItsBodyIsAnInternalError) {
   EXPECT_EQ(reply.data, "internal error: no reply layout for KvGet");
 }
 
+// ---- Queues --------------------------------------------------------------------------------
+
+QueueMessage Message(uint64_t seq, std::string payload, int64_t enqueued_at_ms = 0,
+                     uint32_t delivery_count = 0, uint8_t priority = 0) {
+  QueueMessage message;
+  message.seq = seq;
+  message.payload = std::move(payload);
+  message.enqueued_at_ms = enqueued_at_ms;
+  message.delivery_count = delivery_count;
+  message.priority = priority;
+  return message;
+}
+
+std::string U32Of(uint32_t v) { return testing::U32Bytes(v); }
+std::string U64Of(uint64_t v) { return testing::U64Bytes(v); }
+
+TEST(ReplyEncoderTest, EnqueueAnswersTheSeq) {
+  EXPECT_EQ(EncodeV1(27, Op::kQueueEnqueue, Result::Ok(SeqBody{101})),
+            Vector("resp_queue_enqueue"));
+}
+
+TEST(ReplyEncoderTest, DequeueAnswersPlainMessagesByDefault) {
+  MessagesBody body;
+  // The trailer fields are set but the plain layout leaves them out.
+  body.messages = {Message(101, "job-1", 1700000000000, 1, 4), Message(102, "job-2")};
+  EXPECT_EQ(EncodeV1(32, Op::kQueueDequeue, Result::Ok(body)),
+            Vector("resp_queue_dequeue_2msgs_plain"));
+}
+
+TEST(ReplyEncoderTest, DequeueAnswersTheTrailerToJsClients) {
+  MessagesBody body;
+  body.messages = {Message(103, "job-3", 1700000000123, 1, 0)};
+  EXPECT_EQ(Encode(MakeProfile(Framing::kSdkV1, ClientProfile::kJs), 33, Op::kQueueDequeue,
+                   Result::Ok(body)),
+            Vector("resp_queue_dequeue_1msg_trailer"));
+}
+
+TEST(ReplyEncoderTest, VersionTwoDequeueCarriesTheTrailer) {
+  ConnectionProfile profile = MakeProfile(Framing::kSdkV2);
+  profile.table_hash = kPreferredTableHash;
+  MessagesBody body;
+  body.messages = {Message(103, "job-3", 1700000000123, 1, 0)};
+  const std::string hex = Encode(profile, 33, Op::kQueueDequeue, Result::Ok(body));
+  EXPECT_EQ(DataOf(hex, Framing::kSdkV2), DataOf(Vector("resp_queue_dequeue_1msg_trailer")));
+}
+
+TEST(ReplyEncoderTest, NothingToDequeueAnswersCountZero) {
+  EXPECT_EQ(EncodeV1(34, Op::kQueueDequeue, Result::Ok(MessagesBody{})),
+            Vector("resp_queue_dequeue_empty"));
+}
+
+TEST(ReplyEncoderTest, PeekAndDlqListUseTheMessageLayout) {
+  MessagesBody body;
+  body.messages = {Message(7, "x", 5, 2, 1)};
+  const std::string plain = U32Of(1) + U64Of(7) + U32Of(1) + "x";
+  for (Op op : {Op::kQueuePeek, Op::kQueueDlqList}) {
+    EXPECT_EQ(DataOf(EncodeV1(5, op, Result::Ok(body))), plain) << NameOf(op);
+    const std::string js =
+        Encode(MakeProfile(Framing::kSdkV1, ClientProfile::kJs), 5, op, Result::Ok(body));
+    EXPECT_EQ(DataOf(js), plain + std::string(U64Of(5)) + U32Of(2) + "\x01") << NameOf(op);
+  }
+}
+
+TEST(ReplyEncoderTest, LegacyQueueRepliesArePlain) {
+  MessagesBody body;
+  body.messages = {Message(7, "x", 5, 2, 1)};
+  const std::string hex = Encode(MakeProfile(Framing::kLegacy), 5, Op::kQueueDequeue,
+                                 Result::Ok(body));
+  EXPECT_EQ(DataOf(hex, Framing::kLegacy), U32Of(1) + U64Of(7) + U32Of(1) + "x");
+}
+
+TEST(ReplyEncoderTest, BatchEnqueueAnswersTheSeqsInOrder) {
+  EXPECT_EQ(DataOf(EncodeV1(5, Op::kQueueBatchEnqueue, Result::Ok(SeqListBody{{4, 5, 4}}))),
+            U32Of(3) + U64Of(4) + U64Of(5) + U64Of(4));
+}
+
+TEST(ReplyEncoderTest, QueueWritesAnswerTheCountTheyAffected) {
+  for (Op op : {Op::kQueueAck, Op::kQueueNack, Op::kQueueTouch, Op::kQueueDlqRequeue,
+                Op::kQueueDlqDelete, Op::kQueuePurge}) {
+    EXPECT_EQ(DataOf(EncodeV1(5, op, Result::Ok(CountBody{3}))), U32Of(3)) << NameOf(op);
+  }
+}
+
+TEST(ReplyEncoderTest, QueueStatsAnswerSixCounters) {
+  const QueueStatsBody stats{.ready = 1, .in_flight = 2, .delayed = 3, .dlq = 4,
+                             .enqueued_total = 5, .dequeued_total = 6};
+  EXPECT_EQ(DataOf(EncodeV1(5, Op::kQueueStats, Result::Ok(stats))),
+            U64Of(1) + U64Of(2) + U64Of(3) + U64Of(4) + U64Of(5) + U64Of(6));
+}
+
+TEST(ReplyEncoderTest, QueueListIsOneCompletePage) {
+  EXPECT_EQ(DataOf(EncodeV1(5, Op::kQueueList, Result::Ok(NameListBody{{"a", "bc"}}))),
+            U32Of(2) + testing::Str16("a") + testing::Str16("bc") + std::string(3, '\0'));
+}
+
+TEST(ReplyEncoderTest, QueueEnqueueWithoutItsSeqIsAnInternalError) {
+  const auto reply = ParseReply(
+      flod::testing::HexToBytes(EncodeV1(5, Op::kQueueEnqueue, Result::Ok(CountBody{1}))),
+      Framing::kSdkV1);
+  EXPECT_EQ(reply.status, 9);
+  EXPECT_EQ(reply.data, "internal error: no reply layout for QueueEnqueue");
+}
+
+TEST(ReplyEncoderTest, EmptyQueueNameAnswersTheGoldenBadRequest) {
+  EXPECT_EQ(
+      EncodeV1(72, Op::kQueueEnqueue, Result::Error(Status::kBadRequest, "queue name is required")),
+      Vector("resp_error_bad_request"));
+}
+
 // ---- Status and messages -------------------------------------------------------------------
 
 TEST(ReplyEncoderTest, StatusBytesFollowTheWireTable) {

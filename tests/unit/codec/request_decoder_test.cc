@@ -27,6 +27,7 @@ std::string Describe(const Request& r) {
   if (!r.args.path.empty()) s << " path=" << r.args.path;
   if (!r.args.cursor.empty()) s << " cursor=" << BytesToHex(r.args.cursor);
   if (r.args.delta != 1) s << " delta=" << r.args.delta;
+  for (uint64_t seq : r.args.seqs) s << " seq=" << seq;
   const Options& o = r.options;
   if (o.ttl_ms) s << " ttl_ms=" << *o.ttl_ms;
   if (o.cas_version) s << " cas=" << *o.cas_version;
@@ -40,6 +41,11 @@ std::string Describe(const Request& r) {
   if (o.wait_ms) s << " wait_ms=" << *o.wait_ms;
   if (o.count) s << " count=" << *o.count;
   if (o.priority) s << " priority=" << int{*o.priority};
+  if (o.delay_ms) s << " delay_ms=" << *o.delay_ms;
+  if (o.visibility_timeout_ms) s << " visibility_ms=" << *o.visibility_timeout_ms;
+  if (o.dedup_key) s << " dedup=" << *o.dedup_key;
+  if (o.max_retries) s << " max_retries=" << *o.max_retries;
+  if (o.send_to_dlq) s << " to_dlq";
   return s.str();
 }
 
@@ -130,6 +136,52 @@ INSTANTIATE_TEST_SUITE_P(
         VectorCase{"dialect_js_kv_scan", kJs, "KvScan ns=default key=user: value= limit=10"}),
     [](const ::testing::TestParamInfo<VectorCase>& info) { return std::string(info.param.name); });
 
+class QueueVectorTest : public ::testing::TestWithParam<VectorCase> {};
+
+TEST_P(QueueVectorTest, DecodesToTheRequestInTheIndex) {
+  EXPECT_EQ(DecodeVector(GetParam().name, GetParam().client), GetParam().expected);
+}
+
+// Every queue request vector of INDEX.md, in the profile its client wants.
+INSTANTIATE_TEST_SUITE_P(
+    GoldenVectors, QueueVectorTest,
+    ::testing::Values(
+        VectorCase{"queue_enqueue_plain", kGo,
+                   "QueueEnqueue ns=default key=tasks value=" + Hex("job-1")},
+        VectorCase{"queue_enqueue_priority", kGo,
+                   "QueueEnqueue ns=default key=tasks value=" + Hex("job-2") + " priority=5"},
+        VectorCase{"queue_enqueue_delay", kGo,
+                   "QueueEnqueue ns=default key=tasks value=" + Hex("job-3") + " delay_ms=1000"},
+        VectorCase{"queue_enqueue_dedup", kGo,
+                   "QueueEnqueue ns=default key=tasks value=" + Hex("job-4") + " dedup=order-42"},
+        VectorCase{"queue_enqueue_priority_delay_dedup", kGo,
+                   "QueueEnqueue ns=default key=tasks value=" + Hex("job-5") +
+                       " priority=9 delay_ms=250 dedup=d-5"},
+        VectorCase{"queue_dequeue_count", kGo, "QueueDequeue ns=default key=tasks value= count=10"},
+        VectorCase{"queue_dequeue_block", kGo,
+                   "QueueDequeue ns=default key=tasks value= block_ms=30000 count=1"},
+        VectorCase{"queue_dequeue_visibility", kGo,
+                   "QueueDequeue ns=default key=tasks value= block_ms=1000 count=5 "
+                   "visibility_ms=60000"},
+        VectorCase{"queue_ack", kGo, "QueueAck ns=default key=tasks value= seq=101 seq=102"},
+        VectorCase{"queue_nack", kGo, "QueueNack ns=default key=tasks value= seq=103"},
+        VectorCase{"queue_nack_dlq", kGo, "QueueNack ns=default key=tasks value= seq=104 to_dlq"},
+        VectorCase{"queue_peek", kGo, "QueuePeek ns=default key=tasks value= count=3"},
+        VectorCase{"queue_touch", kGo, "QueueTouch ns=default key=tasks value= seq=101"},
+        VectorCase{"queue_dlq_list", kGo, "QueueDlqList ns=default key=tasks value= limit=100"},
+        VectorCase{"queue_dlq_requeue", kGo, "QueueDlqRequeue ns=default key=tasks value= seq=104"},
+        VectorCase{"py_queue_enqueue_priority", kGo,
+                   "QueueEnqueue ns=default key=tasks value=" + Hex("job-2") + " priority=5"},
+        VectorCase{"v2_queue_enqueue_priority", kGo,
+                   "QueueEnqueue ns=default key=tasks value=" + Hex("job-2") + " priority=5"},
+        VectorCase{"v2_queue_dequeue_block", kGo,
+                   "QueueDequeue ns=default key=tasks value= block_ms=30000 count=1"},
+        VectorCase{"dialect_go_queue_dequeue", kGo,
+                   "QueueDequeue ns=default key=tasks value= block_ms=30000 count=1"},
+        VectorCase{"dialect_js_queue_dequeue", kJs,
+                   "QueueDequeue ns=default key=tasks value= block_ms=30000 count=1"}),
+    [](const ::testing::TestParamInfo<VectorCase>& info) { return std::string(info.param.name); });
+
 // ---- Envelope ------------------------------------------------------------------------------
 
 constexpr uint16_t kPing = 0x000;
@@ -179,9 +231,9 @@ TEST(RequestDecoderTest, BytesLeftAfterTheOptionsAreABadRequest) {
 }
 
 TEST(RequestDecoderTest, UnknownOpcodeIsNamedInHex) {
-  EXPECT_EQ(ErrorOf(0x170, Envelope("default", "tasks", "job")), "unknown opcode 0x170");
-  EXPECT_EQ(ErrorOf(0x40, Envelope("default", "tasks", "job"), MakeProfile(Framing::kLegacy)),
-            "unknown opcode 0x40");
+  EXPECT_EQ(ErrorOf(0x175, Envelope("default", "tasks", "job")), "unknown opcode 0x175");
+  EXPECT_EQ(ErrorOf(0x45, Envelope("default", "tasks", "job"), MakeProfile(Framing::kLegacy)),
+            "unknown opcode 0x45");
 }
 
 TEST(RequestDecoderTest, NamespaceOver255BytesIsABadRequest) {
@@ -263,6 +315,108 @@ TEST(RequestDecoderTest, TouchTtlIsMillisecondsOnVersionTwo) {
 TEST(RequestDecoderTest, OptionOutOfRangeIsABadRequest) {
   EXPECT_EQ(ErrorOf(kPut, Envelope("default", "k", "v", Tlv(0x01, U64Bytes(UINT64_MAX)))),
             "option 0x1 is out of range");
+}
+
+// ---- Queues --------------------------------------------------------------------------------
+
+constexpr uint16_t kDequeue = 0x171;
+constexpr uint16_t kAck = 0x172;
+constexpr uint16_t kExtendLease = 0x173;
+constexpr uint16_t kDlqList = 0x176;
+constexpr uint16_t kDlqDelete = 0x177;
+constexpr uint16_t kStats = 0x17B;
+constexpr uint16_t kPeek = 0x17C;
+constexpr uint16_t kQueueTouch = 0x17D;
+constexpr uint16_t kBatchEnqueue = 0x17E;
+constexpr uint16_t kPurge = 0x17F;
+constexpr uint16_t kQueueList = 0x198;
+
+std::string SeqList(std::initializer_list<uint64_t> seqs) {
+  std::string out = U32Bytes(static_cast<uint32_t>(seqs.size()));
+  for (uint64_t seq : seqs) out += U64Bytes(seq);
+  return out;
+}
+
+TEST(RequestDecoderTest, SeqListMustMatchItsCount) {
+  EXPECT_EQ(ErrorOf(kAck, Envelope("default", "tasks", SeqList({1, 2}) + "x")),
+            "QueueAck value must be [n:u32]([seq:u64])*");
+  EXPECT_EQ(ErrorOf(kAck, Envelope("default", "tasks", U32Bytes(3) + U64Bytes(1))),
+            "QueueAck value must be [n:u32]([seq:u64])*");
+  EXPECT_EQ(ErrorOf(kAck, Envelope("default", "tasks", "")),
+            "QueueAck value must be [n:u32]([seq:u64])*");
+}
+
+TEST(RequestDecoderTest, DecimalSeqTextIsNotASeqList) {  // an old reference revision's form
+  EXPECT_EQ(ErrorOf(kAck, Envelope("default", "tasks", "101")),
+            "QueueAck value must be [n:u32]([seq:u64])*");
+}
+
+TEST(RequestDecoderTest, EmptySeqListIsValid) {
+  EXPECT_EQ(DecodeSdk(kDlqDelete, Envelope("default", "tasks", SeqList({}))),
+            "QueueDlqDelete ns=default key=tasks value=");
+}
+
+TEST(RequestDecoderTest, ExtendLeaseIsATouch) {
+  EXPECT_EQ(DecodeSdk(kExtendLease, Envelope("default", "tasks", SeqList({7}))),
+            "QueueTouch ns=default key=tasks value= seq=7");
+}
+
+TEST(RequestDecoderTest, TouchTakesTheLeaseLengthFromExtendMs) {
+  EXPECT_EQ(DecodeSdk(kQueueTouch,
+                      Envelope("default", "tasks", SeqList({7}), Tlv(0x41, U32Bytes(5000)))),
+            "QueueTouch ns=default key=tasks value= seq=7 visibility_ms=5000");
+  const std::string both = Tlv(0x12, U32Bytes(9000)) + Tlv(0x41, U32Bytes(5000));
+  EXPECT_EQ(DecodeSdk(kQueueTouch, Envelope("default", "tasks", SeqList({7}), both)),
+            "QueueTouch ns=default key=tasks value= seq=7 visibility_ms=9000");
+}
+
+TEST(RequestDecoderTest, BatchEnqueueCarriesOnePayloadPerMessage) {
+  std::string value = U32Bytes(2);
+  ByteWriter writer(value);
+  writer.Str32("a");
+  writer.Str32("bc");
+  EXPECT_EQ(DecodeSdk(kBatchEnqueue, Envelope("default", "tasks", value, Tlv(0x10, "\x03"))),
+            "QueueBatchEnqueue ns=default key=tasks value= mget_key=a mget_key=bc priority=3");
+}
+
+TEST(RequestDecoderTest, BatchEnqueueListMustMatchItsCount) {
+  std::string value = U32Bytes(2);
+  ByteWriter(value).Str32("a");
+  EXPECT_EQ(ErrorOf(kBatchEnqueue, Envelope("default", "tasks", value)),
+            "queue_batch_enqueue message list is shorter than its count");
+  ByteWriter(value).Str32("b");
+  ByteWriter(value).Str32("c");
+  EXPECT_EQ(ErrorOf(kBatchEnqueue, Envelope("default", "tasks", value)),
+            "queue_batch_enqueue message list is longer than its count");
+}
+
+TEST(RequestDecoderTest, BatchEnqueueRefusesAnEmptyOrHugeBatch) {
+  EXPECT_EQ(ErrorOf(kBatchEnqueue, Envelope("default", "tasks", U32Bytes(0))),
+            "queue_batch_enqueue takes 1 to 10000 messages");
+  EXPECT_EQ(ErrorOf(kBatchEnqueue, Envelope("default", "tasks", U32Bytes(10'001))),
+            "queue_batch_enqueue takes 1 to 10000 messages");
+}
+
+TEST(RequestDecoderTest, JsProfileAsksForOneMessagePerReply) {
+  const ConnectionProfile js = MakeProfile(Framing::kSdkV1, ClientProfile::kJs);
+  EXPECT_EQ(DecodeSdk(kDequeue, Envelope("default", "tasks", "", Tlv(0x15, U32Bytes(10))), js),
+            "QueueDequeue ns=default key=tasks value= count=1");
+  EXPECT_EQ(DecodeSdk(kPeek, Envelope("default", "tasks", "", Tlv(0x15, U32Bytes(3))), js),
+            "QueuePeek ns=default key=tasks value= count=1");
+  EXPECT_EQ(DecodeSdk(kDlqList, Envelope("default", "tasks", "", Tlv(0x05, U32Bytes(100))), js),
+            "QueueDlqList ns=default key=tasks value= limit=1");
+  EXPECT_EQ(DecodeSdk(kDequeue, Envelope("default", "tasks", "", Tlv(0x15, U32Bytes(10))),
+                      MakeProfile(Framing::kSdkV2)),
+            "QueueDequeue ns=default key=tasks value= count=1");
+}
+
+TEST(RequestDecoderTest, QueueOpsWithoutAValueIgnoreIt) {
+  EXPECT_EQ(DecodeSdk(kStats, Envelope("default", "tasks", "")),
+            "QueueStats ns=default key=tasks value=");
+  EXPECT_EQ(DecodeSdk(kPurge, Envelope("default", "tasks", "")),
+            "QueuePurge ns=default key=tasks value=");
+  EXPECT_EQ(DecodeSdk(kQueueList, Envelope("default", "", U32Bytes(50))),
+            "QueueList ns=default key= value=");
 }
 
 }  // namespace
