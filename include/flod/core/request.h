@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "flod/core/op.h"
@@ -22,6 +23,14 @@ struct RequestArgs {
   std::string pattern;             // kv scan/keys: glob filter on key names (empty = all)
   int64_t delta = 1;               // kv incr
   std::vector<uint64_t> seqs;      // queue ack/nack/touch/dlq ops
+  // Streams and consumer groups
+  std::string group;               // group ops
+  std::string consumer;            // group ops (ack/nack/touch may leave it empty)
+  std::vector<StreamId> stream_ids;  // group ack/nack/touch/claim
+  bool ids_are_sequences = false;  // legacy group ack: only each id's seq is known (WIRE §9)
+  uint32_t partition_count = 1;    // stream create
+  // stream batch append: headers of the record whose payload is keys[i]
+  std::vector<std::vector<std::pair<std::string, std::string>>> headers;
 };
 
 // State a parked request keeps between runs of its handler (see dispatch/waiters).
