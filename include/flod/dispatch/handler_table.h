@@ -40,6 +40,7 @@ class HandlerTable {
 void RegisterSystemHandlers(HandlerTable& table);
 void RegisterKvHandlers(HandlerTable& table);
 void RegisterQueueHandlers(HandlerTable& table);
+void RegisterStreamHandlers(HandlerTable& table);
 
 // The complete table; throws std::logic_error naming every op that has no handler.
 const HandlerTable& Handlers();
