@@ -27,6 +27,7 @@ HandlerTable BuildHandlerTable() {
   RegisterSystemHandlers(table);
   RegisterKvHandlers(table);
   RegisterQueueHandlers(table);
+  RegisterStreamHandlers(table);
   const std::vector<Op> missing = table.Missing();
   if (!missing.empty()) {
     std::string names;
