@@ -29,7 +29,7 @@ struct RequestArgs {
   std::vector<StreamId> stream_ids;  // group ack/nack/touch/claim
   bool ids_are_sequences = false;  // legacy group ack: only each id's seq is known (WIRE §9)
   uint32_t partition_count = 1;    // stream create
-  // stream batch append: headers of the record whose payload is keys[i]
+  // stream batch append: headers of the record whose payload is values[i]
   std::vector<std::vector<std::pair<std::string, std::string>>> headers;
 };
 
