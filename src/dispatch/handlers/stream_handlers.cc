@@ -47,11 +47,11 @@ Result HandleStreamAppend(ShardContext& shard, Request& request) {
                              shard.changes);
 }
 
-// The codec puts one payload per record in args.keys and its headers in args.headers.
+// The codec puts one payload per record in args.values and its headers in args.headers.
 Result HandleStreamAppendBatch(ShardContext& shard, Request& request) {
-  std::vector<engine::StreamEntry> entries(request.args.keys.size());
+  std::vector<engine::StreamEntry> entries(request.args.values.size());
   for (size_t i = 0; i < entries.size(); ++i) {
-    entries[i].payload = std::move(request.args.keys[i]);
+    entries[i].payload = std::move(request.args.values[i]);
     if (i < request.args.headers.size()) entries[i].headers = std::move(request.args.headers[i]);
   }
   return shard.stream.AppendBatch(request.ns, request.key, std::move(entries),
