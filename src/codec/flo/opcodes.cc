@@ -15,7 +15,9 @@ struct OpcodeRow {
 
 // One row per operation a Flo client can call. Opcodes not listed answer BAD_REQUEST
 // "unknown opcode" (reply-only names such as kv_get_response are never requests; queue_fail_auto
-// 0x175, queue_dlq_stats 0x179 and queue_promote_due 0x17A have no caller and no layout).
+// 0x175, queue_dlq_stats 0x179 and queue_promote_due 0x17A have no caller and no layout;
+// stream_alter 0x13F, stream_group_configure_sweeper 0x157 and the removed subscribe codes
+// 0x136–0x138 have none either).
 // clang-format off
 constexpr OpcodeRow kRows[] = {
     {0x000, 0x00,      Op::kPing},
@@ -35,6 +37,24 @@ constexpr OpcodeRow kRows[] = {
     {0x113, kNoLegacy, Op::kKvTouch},
     {0x114, kNoLegacy, Op::kKvPersist},
     {0x115, kNoLegacy, Op::kKvExists},
+    {0x130, 0x10,      Op::kStreamAppend},       // batch: flag 0x2D → kStreamAppendBatch
+    {0x131, 0x11,      Op::kStreamRead},
+    {0x132, 0x12,      Op::kStreamTrim},
+    {0x133, 0x13,      Op::kStreamInfo},
+    {0x13B, 0x1B,      Op::kStreamList},
+    {0x13D, 0x1D,      Op::kStreamCreate},
+    {0x140, kNoLegacy, Op::kStreamDelete},       // newest reference only
+    {0x150, 0x20,      Op::kStreamGroupCreate},
+    {0x151, 0x21,      Op::kStreamGroupJoin},
+    {0x152, 0x22,      Op::kStreamGroupLeave},
+    {0x153, 0x23,      Op::kStreamGroupRead},
+    {0x154, 0x24,      Op::kStreamGroupAck},
+    {0x155, 0x25,      Op::kStreamGroupClaim},
+    {0x156, 0x26,      Op::kStreamGroupPending},
+    {0x159, 0x29,      Op::kStreamGroupNack},
+    {0x15A, 0x2A,      Op::kStreamGroupTouch},
+    {0x15B, 0x2B,      Op::kStreamGroupInfo},
+    {0x15C, 0x2C,      Op::kStreamGroupDelete},
     {0x170, 0x40,      Op::kQueueEnqueue},
     {0x171, 0x41,      Op::kQueueDequeue},
     {0x172, 0x42,      Op::kQueueAck},           // queue_complete
