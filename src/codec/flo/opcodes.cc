@@ -16,8 +16,8 @@ struct OpcodeRow {
 // One row per operation a Flo client can call. Opcodes not listed answer BAD_REQUEST
 // "unknown opcode" (reply-only names such as kv_get_response are never requests; queue_fail_auto
 // 0x175, queue_dlq_stats 0x179 and queue_promote_due 0x17A have no caller and no layout;
-// stream_alter 0x13F, stream_group_configure_sweeper 0x157 and the removed subscribe codes
-// 0x136–0x138 have none either).
+// stream_group_configure_sweeper 0x157 and the removed subscribe codes 0x136–0x138 have none
+// either; stream_alter 0x13F would change retention, which streams cannot do after creation).
 // clang-format off
 constexpr OpcodeRow kRows[] = {
     {0x000, 0x00,      Op::kPing},
