@@ -1,6 +1,7 @@
 #include "flod/codec/flo/request_decoder.h"
 
 #include "codec/flo/hex_text.h"
+#include "codec/flo/stream_values.h"
 #include "codec/flo/tlv_options.h"
 #include "flod/codec/flo/opcodes.h"
 #include "flod/core/bytes.h"
@@ -227,6 +228,9 @@ DecodeError DecodeValue(std::string_view value, const TlvOptions& tlv,
     case Op::kQueueList:  // one page holds every queue: a [limit][cursor] value asks nothing more
       return std::nullopt;
     default:
+      if (InfoOf(request.op).family == Family::kStream) {
+        return DecodeStreamValue(value, tlv, profile, request);
+      }
       request.value = std::string(value);
       return std::nullopt;
   }
