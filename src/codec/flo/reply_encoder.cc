@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <optional>
 
+#include "codec/flo/stream_replies.h"
 #include "flod/codec/flo/frame.h"
 #include "flod/core/bytes.h"
 
@@ -273,6 +274,7 @@ std::optional<std::string> EncodeSuccess(const ConnectionProfile& profile, Op op
       return std::string();  // no SDK reads the data
     default:
       if (InfoOf(op).family == Family::kQueue) return EncodeQueueSuccess(profile, op, body);
+      if (InfoOf(op).family == Family::kStream) return EncodeStreamSuccess(profile, op, body);
       return std::nullopt;
   }
 }
