@@ -3,9 +3,12 @@
 #include "flod/engine/kv/kv_engine.h"
 
 #include <algorithm>
+#include <optional>
+#include <string>
 #include <utility>
 
 #include "engine/kv/kv_engine_state.h"
+#include "flod/core/glob.h"
 #include "flod/core/limits.h"
 
 namespace flod::engine {
@@ -15,6 +18,18 @@ Result KeyNotFound() { return Result::Error(Status::kNotFound, "key not found");
 
 bool HasPrefix(std::string_view key, std::string_view prefix) {
   return key.substr(0, prefix.size()) == prefix;
+}
+
+// The keys a scan visits start with the longer of the caller's prefix and the pattern's
+// literal prefix; nullopt when the two contradict each other, so that nothing can match.
+std::optional<std::string> ScanPrefix(std::string_view prefix, std::string_view pattern) {
+  std::string literal = GlobLiteralPrefix(pattern);
+  if (literal.size() <= prefix.size()) {
+    if (!HasPrefix(prefix, literal)) return std::nullopt;
+    return std::string(prefix);
+  }
+  if (!HasPrefix(literal, prefix)) return std::nullopt;
+  return literal;
 }
 
 }  // namespace
@@ -58,15 +73,17 @@ Result KvEngine::History(std::string_view ns, std::string_view key, uint32_t lim
 Result KvEngine::Scan(std::string_view ns, const KvScanOptions& options) const {
   ScanBody body;
   const kv::Namespace* space = state_->store.FindNamespace(ns);
-  if (space == nullptr) return Result::Ok(std::move(body));
+  std::optional<std::string> prefix = ScanPrefix(options.prefix, options.pattern);
+  if (space == nullptr || !prefix) return Result::Ok(std::move(body));
   uint32_t limit = options.limit == 0 ? kDefaultScanLimit : std::min(options.limit, kMaxScanLimit);
   int64_t now = state_->Now();
   // Resume strictly after the cursor, unless the cursor sorts before the prefix's range.
-  auto it = !options.after.empty() && options.after >= options.prefix
+  auto it = !options.after.empty() && options.after >= *prefix
                 ? space->keys().upper_bound(options.after)
-                : space->keys().lower_bound(options.prefix);
-  for (; it != space->keys().end() && HasPrefix(it->first, options.prefix); ++it) {
+                : space->keys().lower_bound(*prefix);
+  for (; it != space->keys().end() && HasPrefix(it->first, *prefix); ++it) {
     if (!it->second.IsLive(now)) continue;
+    if (!options.pattern.empty() && !GlobMatch(options.pattern, it->first)) continue;
     if (body.items.size() == limit) {
       body.has_more = true;
       break;
@@ -77,6 +94,33 @@ Result KvEngine::Scan(std::string_view ns, const KvScanOptions& options) const {
   }
   if (!body.items.empty()) body.cursor = body.items.back().key;
   return Result::Ok(std::move(body));
+}
+
+Result KvEngine::Keys(std::string_view ns, std::string_view pattern) const {
+  NameListBody body;
+  const kv::Namespace* space = state_->store.FindNamespace(ns);
+  std::optional<std::string> prefix = ScanPrefix({}, pattern);
+  if (space == nullptr || !prefix) return Result::Ok(std::move(body));
+  int64_t now = state_->Now();
+  for (auto it = space->keys().lower_bound(*prefix);
+       it != space->keys().end() && HasPrefix(it->first, *prefix); ++it) {
+    if (it->second.IsLive(now) && GlobMatch(pattern, it->first)) body.names.push_back(it->first);
+  }
+  return Result::Ok(std::move(body));
+}
+
+Result KvEngine::KeyInfo(std::string_view ns, std::string_view key) const {
+  if (auto error = kv::CheckKey(ns, key)) return std::move(*error);
+  const kv::Entry* entry = state_->FindLive(ns, key);
+  if (entry == nullptr) return KeyNotFound();
+  int64_t ttl = entry->expire_at_ms == 0 ? -1 : entry->expire_at_ms - state_->Now();
+  return Result::Ok(KeyInfoBody{entry->version, entry->kind, ttl});
+}
+
+Result KvEngine::Count(std::string_view ns) const {
+  int64_t now = state_->Now();
+  return Result::Ok(
+      KeyspaceBody{state_->store.LiveSize(ns, now), state_->store.LiveExpiringSize(ns, now)});
 }
 
 uint64_t KvEngine::VersionOf(std::string_view ns, std::string_view key) const {

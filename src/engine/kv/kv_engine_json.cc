@@ -3,6 +3,7 @@
 // through these ops). Sub-path writes keep the key's TTL, like any in-place edit.
 
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <utility>
 
@@ -26,6 +27,17 @@ Result NotADocument() { return Fail(Status::kWrongType, kv::kMsgWrongType); }
 // Parses the stored value as a document; false for counters and text that is not JSON.
 bool LoadDocument(const kv::Entry& entry, nlohmann::json& doc) {
   return entry.kind != ValueKind::kCounter && kv::ParseJsonDocument(entry.value, doc);
+}
+
+// NX / XX of a JSON write, on the key (root path) or on the addressed node.
+std::optional<Result> CheckCondition(JsonSetIf condition, bool exists, bool root) {
+  if (condition == JsonSetIf::kMissing && exists) {
+    return Fail(Status::kConflict, root ? kv::kMsgKeyExists : "path exists");
+  }
+  if (condition == JsonSetIf::kExists && !exists) {
+    return Fail(Status::kConflict, root ? kv::kMsgKeyMissing : "path does not exist");
+  }
+  return std::nullopt;
 }
 
 bool IsDocument(const kv::Entry& entry) {
@@ -52,7 +64,7 @@ Result KvEngine::JsonGet(std::string_view ns, std::string_view key, std::string_
 }
 
 Result KvEngine::JsonSet(std::string_view ns, std::string_view key, std::string_view path,
-                         std::string_view json, ChangeSink& changes) {
+                         std::string_view json, ChangeSink& changes, JsonSetIf condition) {
   if (auto error = kv::CheckKey(ns, key)) return std::move(*error);
   std::optional<kv::JsonPath> tokens = kv::ParseJsonPath(path);
   if (!tokens) return BadPath();
@@ -65,6 +77,7 @@ Result KvEngine::JsonSet(std::string_view ns, std::string_view key, std::string_
   std::string text;
   if (tokens->empty()) {
     if (entry != nullptr && !IsDocument(*entry)) return NotADocument();
+    if (auto failed = CheckCondition(condition, entry != nullptr, true)) return std::move(*failed);
     text = kv::DumpJson(value);
   } else {
     if (entry == nullptr) return KeyNotFound();
@@ -74,6 +87,8 @@ Result KvEngine::JsonSet(std::string_view ns, std::string_view key, std::string_
     }
     nlohmann::json doc;
     if (!LoadDocument(*entry, doc)) return NotADocument();
+    const bool node_exists = kv::SelectJson(doc, *tokens) != nullptr;
+    if (auto failed = CheckCondition(condition, node_exists, false)) return std::move(*failed);
     switch (kv::SetJsonAt(doc, *tokens, std::move(value))) {
       case kv::JsonEdit::kDone:
         break;

@@ -25,13 +25,15 @@ Result KvEngine::Put(std::string_view ns, std::string_view key, std::string_view
   int64_t now = s.Now();
   const kv::Entry* entry = s.store.FindLive(ns, key, now);
   kv::KeyState current = kv::StateOf(entry);
-  if (auto error = kv::CheckPutPreconditions(current, options)) return std::move(*error);
-
   PutOldValueBody old;
   if (options.return_old && entry != nullptr) {
     old.had_old = true;
     old.old_kind = entry->kind;
     old.old_value = entry->value;
+  }
+  if (auto error = kv::CheckPutPreconditions(current, options)) {
+    if (options.return_old) error->body = std::move(old);
+    return std::move(*error);
   }
   uint64_t version = s.store.last_version() + 1;
   int64_t expire_at = kv::ExpiryOfPut(current, options, now);
@@ -90,6 +92,16 @@ Result KvEngine::Touch(std::string_view ns, std::string_view key, uint64_t ttl_m
   // The version stays: a TTL is metadata, not a new value. Nothing changes, nothing is logged.
   if (expire_at != entry->expire_at_ms) s.Commit(kv::ExpireChange{ns, key, expire_at}, changes);
   return Result::Ok();
+}
+
+Result KvEngine::Persist(std::string_view ns, std::string_view key,
+                         std::optional<uint64_t> if_match, ChangeSink& changes) {
+  if (auto error = kv::CheckKey(ns, key)) return std::move(*error);
+  const kv::Entry* entry = state_->FindLive(ns, key);
+  const bool had_expiry = entry != nullptr && entry->expire_at_ms != 0;
+  Result result = Touch(ns, key, 0, if_match, changes);
+  if (!result.ok()) return result;
+  return Result::Ok(CountBody{had_expiry ? 1u : 0u});
 }
 
 Result KvEngine::Clear(std::string_view ns, ChangeSink& changes) {

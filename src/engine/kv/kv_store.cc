@@ -192,6 +192,19 @@ size_t KvStore::LiveSize(std::string_view ns, int64_t now_ms) const {
   return total - expired;
 }
 
+size_t KvStore::LiveExpiringSize(std::string_view ns, int64_t now_ms) const {
+  const Namespace* only = nullptr;
+  if (!ns.empty()) {
+    only = FindNamespace(ns);
+    if (only == nullptr) return 0;
+  }
+  size_t count = 0;
+  for (const ExpiryRef& ref : expiry_) {
+    if (ref.at > now_ms && (only == nullptr || ref.space == only)) ++count;
+  }
+  return count;
+}
+
 size_t KvStore::ReclaimExpired(int64_t now_ms, size_t budget) {
   size_t freed = 0;
   while (freed < budget && !expiry_.empty() && expiry_.begin()->at <= now_ms) {

@@ -110,6 +110,9 @@ class KvStore {
 
   // Live keys in `ns` (every namespace when empty).
   size_t LiveSize(std::string_view ns, int64_t now_ms) const;
+  // Live keys in `ns` (every namespace when empty) that have an expiry. Walks the expiry
+  // index, so it costs O(keys with an expiry).
+  size_t LiveExpiringSize(std::string_view ns, int64_t now_ms) const;
   // Frees up to `budget` entries expired at now_ms; returns how many.
   size_t ReclaimExpired(int64_t now_ms, size_t budget);
 

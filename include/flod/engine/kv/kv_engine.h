@@ -38,10 +38,15 @@ struct KvPutOptions {
 
 struct KvScanOptions {
   std::string_view prefix;
-  std::string_view after;  // resume strictly after this key; empty = from the start
-  uint32_t limit = 100;
+  std::string_view after;    // resume strictly after this key; empty = from the start
+  uint32_t limit = 100;      // items returned (keys that pass the pattern)
   bool keys_only = false;
+  std::string_view pattern;  // glob (flod/core/glob.h) keys must match; empty = every key
 };
+
+// Condition of a JSON write (RedisJSON NX / XX): on the key for the root path, on the
+// addressed node for a sub-path.
+enum class JsonSetIf : uint8_t { kAlways, kMissing, kExists };
 
 class KvEngine {
  public:
@@ -55,6 +60,14 @@ class KvEngine {
   Result Exists(std::string_view ns, std::string_view key) const;  // ExistsBody
   Result History(std::string_view ns, std::string_view key, uint32_t limit) const;  // HistoryBody
   Result Scan(std::string_view ns, const KvScanOptions& options) const;  // ScanBody, sorted keys
+  // Every live key of `ns` that matches the glob `pattern` (all keys when empty), sorted:
+  // NameListBody. Walks the whole namespace unless the pattern starts with literal bytes.
+  Result Keys(std::string_view ns, std::string_view pattern) const;
+  // Version, kind and time left of a live key: KeyInfoBody (ttl_ms -1 = no expiry), or
+  // kNotFound.
+  Result KeyInfo(std::string_view ns, std::string_view key) const;
+  // Live keys of `ns` (all namespaces when empty) and how many of them expire: KeyspaceBody.
+  Result Count(std::string_view ns) const;
   Result JsonGet(std::string_view ns, std::string_view key, std::string_view path) const;
   // Current version of a live key, 0 when absent or expired (watchers compare it).
   uint64_t VersionOf(std::string_view ns, std::string_view key) const;
@@ -62,6 +75,8 @@ class KvEngine {
   size_t Size(std::string_view ns) const;
 
   // ---- Writes ----------------------------------------------------------------------------
+  // With return_old, a failed NX / XX / CAS precondition still carries PutOldValueBody
+  // (version 0) so that callers can answer the current value (Redis SET ... NX GET).
   Result Put(std::string_view ns, std::string_view key, std::string_view value,
              const KvPutOptions& options, ChangeSink& changes);
   Result Delete(std::string_view ns, std::string_view key, std::optional<uint64_t> if_match,
@@ -70,8 +85,14 @@ class KvEngine {
   // ttl_ms 0 clears the expiry (persist).
   Result Touch(std::string_view ns, std::string_view key, uint64_t ttl_ms,
                std::optional<uint64_t> if_match, ChangeSink& changes);
+  // Clears the expiry like Touch(ttl 0) and answers CountBody{1} when there was one to
+  // clear, CountBody{0} when the key had none (Redis PERSIST).
+  Result Persist(std::string_view ns, std::string_view key, std::optional<uint64_t> if_match,
+                 ChangeSink& changes);
+  // A failed `condition` → kConflict, nothing written.
   Result JsonSet(std::string_view ns, std::string_view key, std::string_view path,
-                 std::string_view json, ChangeSink& changes);
+                 std::string_view json, ChangeSink& changes,
+                 JsonSetIf condition = JsonSetIf::kAlways);
   Result JsonDel(std::string_view ns, std::string_view key, std::string_view path,
                  ChangeSink& changes);
   // Removes every key of a namespace (all namespaces when ns is empty).
