@@ -4,6 +4,8 @@
 #include <spdlog/spdlog.h>
 
 #include <iostream>
+#include <optional>
+#include <string>
 
 #include "flod/server/config.h"
 #include "flod/server/logging.h"
@@ -25,6 +27,7 @@ struct CommandLine {
   std::optional<std::string> log_format;
   std::optional<uint64_t> max_frame_bytes;
   bool print_default_config = false;
+  bool repair = false;
 };
 
 void AddFlags(CLI::App& app, CommandLine& cli) {
@@ -41,6 +44,8 @@ void AddFlags(CLI::App& app, CommandLine& cli) {
       ->check(CLI::IsMember({"text", "json"}));
   app.add_option("--max-frame-size", cli.max_frame_bytes, "largest binary frame in bytes");
   app.add_flag("--default-config", cli.print_default_config, "print the default flod.toml and exit");
+  app.add_flag("--repair", cli.repair,
+               "truncate a damaged write-ahead log at the damage (logging what is dropped), then start");
   app.set_version_flag("-v,--version", std::string("flod ") + FLOD_VERSION);
 }
 
@@ -59,6 +64,7 @@ std::string BuildConfig(const CommandLine& cli, ServerConfig& config) {
   if (cli.log_level) config.log_level = *cli.log_level;
   if (cli.log_format) config.log_format = *cli.log_format;
   if (cli.max_frame_bytes) config.max_frame_bytes = *cli.max_frame_bytes;
+  config.repair = cli.repair;
   return flod::server::ValidateConfig(config);
 }
 

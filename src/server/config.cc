@@ -66,7 +66,9 @@ std::string LoadConfigFile(const std::string& path, ServerConfig& config) {
                         OverlayInteger(table, "server", "max_frame_bytes", config.max_frame_bytes),
                         OverlayInteger(table, "server", "shutdown_grace_ms", config.shutdown_grace_ms),
                         OverlayInteger(table, "storage", "fsync_interval_ms", config.fsync_interval_ms),
-                        OverlayInteger(table, "storage", "wal_segment_bytes", config.wal_segment_bytes)}) {
+                        OverlayInteger(table, "storage", "wal_segment_bytes", config.wal_segment_bytes),
+                        OverlayInteger(table, "storage", "snapshot_threshold_bytes",
+                                       config.snapshot_threshold_bytes)}) {
     if (error.empty()) error = e;
   }
   if (!error.empty()) return error;
@@ -94,6 +96,9 @@ std::string ValidateConfig(const ServerConfig& config) {
   }
   if (config.max_frame_bytes < 1024) return "max_frame_bytes must be at least 1024";
   if (config.wal_segment_bytes < (1u << 20)) return "wal_segment_bytes must be at least 1 MiB";
+  if (config.snapshot_threshold_bytes < (64u << 10)) {
+    return "snapshot_threshold_bytes must be at least 64 KiB";
+  }
   return {};
 }
 
@@ -114,7 +119,9 @@ std::string DefaultConfigToml() {
       << "durability = \"" << NameOf(d.durability) << "\"   # sync | async_flush | ephemeral\n"
       << "fsync_interval_ms = " << d.fsync_interval_ms
       << "           # async_flush: background fdatasync period\n"
-      << "wal_segment_bytes = " << d.wal_segment_bytes << "  # WAL segment rotation size\n\n"
+      << "wal_segment_bytes = " << d.wal_segment_bytes << "  # WAL segment rotation size\n"
+      << "snapshot_threshold_bytes = " << d.snapshot_threshold_bytes
+      << "  # snapshot a shard once this much WAL follows its last snapshot\n\n"
       << "[logging]\n"
       << "level = \"" << d.log_level << "\"              # trace | debug | info | warn | error\n"
       << "format = \"" << d.log_format << "\"             # text | json\n\n"

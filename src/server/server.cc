@@ -2,6 +2,7 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <spdlog/spdlog.h>
 #include <systemd/sd-daemon.h>
 
@@ -9,8 +10,10 @@
 #include <thread>
 
 #include "acceptor.h"
+#include "flod/dispatch/handler_table.h"
 #include "runtime.h"
 #include "shard_set.h"
+#include "snapshotter.h"
 #include "storage.h"
 
 namespace flod::server {
@@ -21,13 +24,29 @@ uint32_t ShardCountOf(const ServerConfig& config) {
   return std::max(1u, std::thread::hardware_concurrency());
 }
 
-void WaitForStopSignal() {
+constexpr auto kSnapshotPollPeriod = std::chrono::milliseconds(100);
+
+void PollSnapshots(boost::asio::steady_timer& timer, Snapshotter& snapshotter) {
+  timer.expires_after(kSnapshotPollPeriod);
+  timer.async_wait([&timer, &snapshotter](const boost::system::error_code& error) {
+    if (error) return;
+    snapshotter.Poll();
+    PollSnapshots(timer, snapshotter);
+  });
+}
+
+// The main thread's job while serving: snapshots, until SIGINT or SIGTERM.
+void ServeUntilStopSignal(Snapshotter& snapshotter) {
   boost::asio::io_context io;
   boost::asio::signal_set signals(io, SIGINT, SIGTERM);
-  signals.async_wait([](const boost::system::error_code&, int signal) {
+  boost::asio::steady_timer snapshot_timer(io);
+  signals.async_wait([&](const boost::system::error_code&, int signal) {
     spdlog::info("received {}, shutting down", signal == SIGINT ? "SIGINT" : "SIGTERM");
+    snapshot_timer.cancel();
   });
+  PollSnapshots(snapshot_timer, snapshotter);
   io.run();
+  snapshotter.Abort();
 }
 
 // Phase 1 everywhere (no new requests, parked ones answered), then wait for in-flight work to
@@ -59,6 +78,12 @@ void ShutDown(Acceptor& acceptor, ShardSet& shards, const ServerConfig& config) 
 }  // namespace
 
 int RunServer(const ServerConfig& config) {
+  try {
+    dispatch::Handlers();  // every op has a handler, or flod refuses to start
+  } catch (const std::logic_error& error) {
+    spdlog::critical("{}", error.what());
+    return 1;
+  }
   const uint32_t shard_count = ShardCountOf(config);
   // Engines take their time from this clock; it must outlive every shard.
   static const SystemClock clock;
@@ -92,7 +117,8 @@ int RunServer(const ServerConfig& config) {
                config.bind, acceptor.port(), shard_count, NameOf(config.durability));
   sd_notify(0, "READY=1");
 
-  WaitForStopSignal();
+  Snapshotter snapshotter(shards, storage, config);
+  ServeUntilStopSignal(snapshotter);
   ShutDown(acceptor, shards, config);
   storage.StopBackgroundSync();
   spdlog::info("flod stopped cleanly");

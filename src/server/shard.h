@@ -54,6 +54,11 @@ class Shard {
   void RequestStarted() { ++in_flight_; }
   void RequestFinished() { --in_flight_; }
 
+  // Set by maintenance once the WAL since the last snapshot passed the threshold; read by
+  // the Snapshotter on the main thread.
+  bool snapshot_due() const { return snapshot_due_.load(); }
+  void ClearSnapshotDue() { snapshot_due_ = false; }
+
   // Graceful shutdown, in two phases driven by the Server. Drain: stop reading requests,
   // answer parked ones now, and report drained() once nothing is in flight. Finalize: flush
   // and sync the WAL, close every connection, stop the loop.
@@ -100,6 +105,7 @@ class Shard {
   uint64_t in_flight_ = 0;
   bool draining_ = false;
   std::atomic<bool> drained_{false};
+  std::atomic<bool> snapshot_due_{false};
 };
 
 }  // namespace flod::server

@@ -7,6 +7,7 @@
 
 #include "flod/core/change_sink.h"
 #include "flod/server/config.h"
+#include "flod/store/wal_format.h"
 
 namespace flod::server {
 
@@ -21,6 +22,15 @@ class ShardLog : public ChangeSink {
   // requests are refused with this message instead of being applied.
   virtual bool Writable() const = 0;
   virtual std::string FailureMessage() const = 0;
+
+  // Snapshots (see snapshotter.h). Bytes appended since the last snapshot point.
+  virtual uint64_t BytesSinceSnapshot() const = 0;
+  // Syncs every record appended so far and makes this the new snapshot point: `covered` is
+  // the WAL position a snapshot of the current state covers. Returns an error message.
+  virtual std::string BeginSnapshot(store::WalPosition& covered) = 0;
+  // After snapshot `snapshot_id`, covering `covered`, is on disk: removes the WAL segments
+  // and older snapshots it made redundant.
+  virtual std::string DropCovered(const store::WalPosition& covered, uint64_t snapshot_id) = 0;
 };
 
 // No WAL at all (durability = ephemeral).
@@ -31,6 +41,9 @@ class EphemeralLog final : public ShardLog {
   std::string Flush(bool) override { return {}; }
   bool Writable() const override { return true; }
   std::string FailureMessage() const override { return {}; }
+  uint64_t BytesSinceSnapshot() const override { return 0; }
+  std::string BeginSnapshot(store::WalPosition&) override { return "ephemeral: no snapshots"; }
+  std::string DropCovered(const store::WalPosition&, uint64_t) override { return {}; }
 };
 
 }  // namespace flod::server

@@ -5,43 +5,12 @@
 #include <chrono>
 
 #include "flod/dispatch/replay.h"
+#include "flod/store/snapshot_reader.h"
 #include "flod/store/wal_reader.h"
 #include "flod/store/wal_writer.h"
+#include "wal_shard_log.h"
 
 namespace flod::server {
-
-// ShardLog over a store::WalWriter. After a write or sync failure (full disk, I/O error)
-// the log refuses writes until the writer recovers; it retries at most once a second.
-class WalShardLog final : public ShardLog {
- public:
-  void Attach(std::unique_ptr<store::WalWriter> writer) { writer_ = std::move(writer); }
-  store::WalWriter* writer() { return writer_.get(); }
-
-  void Append(uint16_t type, std::string_view payload) override {
-    writer_->Append(type, payload);  // a sticky failure surfaces at Flush
-  }
-  bool HasUnflushed() const override { return writer_->buffered_bytes() > 0; }
-  std::string Flush(bool sync) override {
-    const store::IoStatus status = sync ? writer_->Sync() : writer_->Flush();
-    return status.ok() ? std::string() : status.ToString();
-  }
-  bool Writable() const override {
-    if (writer_->Healthy()) return true;
-    const auto now = std::chrono::steady_clock::now();
-    if (now - last_recovery_attempt_ < std::chrono::seconds(1)) return false;
-    last_recovery_attempt_ = now;
-    const store::IoStatus recovered = writer_->TryRecover();
-    if (recovered.ok()) spdlog::warn("{}: write-ahead log writable again", writer_->shard_dir().string());
-    return recovered.ok();
-  }
-  std::string FailureMessage() const override {
-    return "storage unavailable, writes refused: " + writer_->status().ToString();
-  }
-
- private:
-  std::unique_ptr<store::WalWriter> writer_;  // mutable state lives in the writer
-  mutable std::chrono::steady_clock::time_point last_recovery_attempt_{};
-};
 
 Storage::Storage(const ServerConfig& config, uint32_t shard_count)
     : config_(config), shard_count_(shard_count), logs_(shard_count, nullptr) {}
@@ -67,34 +36,100 @@ std::unique_ptr<ShardLog> Storage::LogFor(uint32_t shard) {
   return log;
 }
 
+namespace {
+
+std::string ShardPrefix(uint32_t shard) { return "shard " + std::to_string(shard) + ": "; }
+
+// Applies the newest valid snapshot; returns where WAL replay starts.
+std::string LoadSnapshot(const std::filesystem::path& dir, uint32_t shard,
+                         dispatch::ShardContext& context, store::WalPosition& start) {
+  auto search = store::FindNewestSnapshot(dir, shard);
+  if (!search) return search.status().ToString();
+  for (const auto& skipped : search->skipped) {
+    spdlog::warn("{}ignoring snapshot {}: {}", ShardPrefix(shard), skipped.path.string(), skipped.reason);
+  }
+  if (!search->newest) return {};
+  store::SnapshotReader& reader = *search->newest;
+  while (auto record = reader.Next()) {
+    if (!dispatch::Replay(context, record->type, record->payload)) {
+      return "snapshot " + reader.path().string() + " holds a record of type " +
+             std::to_string(record->type) + " that cannot be applied";
+    }
+  }
+  if (!reader.status().ok()) return reader.status().ToString();
+  start = reader.covered();
+  spdlog::info("{}loaded snapshot {} ({} records, covers WAL up to {})", ShardPrefix(shard),
+               reader.path().filename().string(), reader.record_count(), store::ToString(start));
+  return {};
+}
+
+uint64_t FileSize(const std::filesystem::path& file) {
+  std::error_code error;
+  const auto size = std::filesystem::file_size(file, error);
+  return error ? 0 : size;
+}
+
+// --repair: cuts the WAL at the damage, after saying exactly what is dropped.
+std::string RepairAt(const std::filesystem::path& dir, const store::WalProblem& problem) {
+  spdlog::warn("repair: dropping {} bytes of {} from offset {}",
+               FileSize(problem.file) - std::min(FileSize(problem.file), problem.offset),
+               problem.file.string(), problem.offset);
+  auto segments = store::ListSegments(dir);
+  if (!segments) return segments.status().ToString();
+  for (const auto& later : *segments) {
+    if (later.number <= problem.segment) continue;
+    spdlog::warn("repair: dropping segment {} ({} bytes)", later.path.string(), FileSize(later.path));
+    std::error_code error;
+    std::filesystem::remove(later.path, error);
+    if (error) return "cannot remove " + later.path.string() + ": " + error.message();
+  }
+  const store::IoStatus cut = store::TruncateAt(problem.file, problem.offset);
+  return cut.ok() ? std::string() : cut.ToString();
+}
+
+}  // namespace
+
 std::string Storage::Recover(uint32_t shard, dispatch::ShardContext& context) {
   if (ephemeral()) return {};
   const auto dir = data_dir_->ShardDir(shard);
-  store::WalReader reader(dir, shard);
+  store::WalPosition start;
+  if (auto error = LoadSnapshot(dir, shard, context, start); !error.empty()) {
+    return ShardPrefix(shard) + error;
+  }
+  store::WalReader reader(dir, shard, start);
   uint64_t records = 0;
   while (auto record = reader.Next()) {
     if (!dispatch::Replay(context, record->type, record->payload)) {
-      return "shard " + std::to_string(shard) + ": WAL record of type " +
-             std::to_string(record->type) + " at " + store::ToString(record->position) +
-             " cannot be applied; the data dir is damaged";
+      return ShardPrefix(shard) + "WAL record of type " + std::to_string(record->type) + " at " +
+             store::ToString(record->position) + " cannot be applied; the data dir is damaged";
     }
     ++records;
   }
   if (const auto& problem = reader.problem()) {
-    if (problem->kind != store::WalProblem::Kind::kTornTail) {
-      return "shard " + std::to_string(shard) + ": " + problem->ToString() +
-             "; refusing to start on a damaged write-ahead log";
-    }
-    spdlog::warn("shard {}: {}; truncating the torn tail", shard, problem->ToString());
-    if (auto status = store::TruncateAt(problem->file, problem->offset); !status.ok()) {
-      return "shard " + std::to_string(shard) + ": " + status.ToString();
-    }
+    if (auto error = HandleWalProblem(shard, dir, *problem); !error.empty()) return error;
   }
-  spdlog::info("shard {}: replayed {} WAL record(s)", shard, records);
+  spdlog::info("{}replayed {} WAL record(s)", ShardPrefix(shard), records);
   auto writer = store::WalWriter::Open(dir, shard, {.segment_bytes = config_.wal_segment_bytes});
-  if (!writer) return "shard " + std::to_string(shard) + ": " + writer.status().ToString();
+  if (!writer) return ShardPrefix(shard) + writer.status().ToString();
   logs_[shard]->Attach(std::move(*writer));
   return {};
+}
+
+std::string Storage::HandleWalProblem(uint32_t shard, const std::filesystem::path& dir,
+                                      const store::WalProblem& problem) {
+  if (problem.kind == store::WalProblem::Kind::kTornTail) {
+    spdlog::warn("{}{}; truncating the torn tail", ShardPrefix(shard), problem.ToString());
+    const store::IoStatus cut = store::TruncateAt(problem.file, problem.offset);
+    return cut.ok() ? std::string() : ShardPrefix(shard) + cut.ToString();
+  }
+  if (problem.kind == store::WalProblem::Kind::kCorruption && config_.repair) {
+    spdlog::warn("{}{}", ShardPrefix(shard), problem.ToString());
+    const std::string error = RepairAt(dir, problem);
+    return error.empty() ? error : ShardPrefix(shard) + error;
+  }
+  return ShardPrefix(shard) + problem.ToString() +
+         "; refusing to start on a damaged write-ahead log. Records before this point are "
+         "intact; `flod --repair` truncates the log here (dropping what follows) and starts.";
 }
 
 void Storage::StartBackgroundSync() {

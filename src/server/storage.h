@@ -12,6 +12,7 @@
 #include "flod/dispatch/shard_context.h"
 #include "flod/server/config.h"
 #include "flod/store/data_dir.h"
+#include "flod/store/wal_reader.h"
 #include "shard_log.h"
 
 namespace flod::server {
@@ -27,16 +28,22 @@ class Storage {
   std::string Open();
   // The log shard `shard` appends to; usable once Recover(shard) succeeded.
   std::unique_ptr<ShardLog> LogFor(uint32_t shard);
-  // Replays the shard's WAL into its engines (truncating a torn tail with a warning), then
-  // opens a fresh segment for new records. Returns an error message, empty on success.
+  // Loads the shard's newest valid snapshot, replays the WAL after it into the engines
+  // (truncating a torn tail with a warning), then opens a fresh segment for new records.
+  // Returns an error message, empty on success.
   std::string Recover(uint32_t shard, dispatch::ShardContext& context);
 
   // async_flush: fdatasync every shard's WAL each fsync_interval_ms on a thread of its own.
   void StartBackgroundSync();
   void StopBackgroundSync();
 
+  std::filesystem::path ShardDir(uint32_t shard) const { return data_dir_->ShardDir(shard); }
+
  private:
   bool ephemeral() const { return config_.durability == Durability::kEphemeral; }
+  // A torn tail is truncated; corruption stops the start unless --repair.
+  std::string HandleWalProblem(uint32_t shard, const std::filesystem::path& dir,
+                               const store::WalProblem& problem);
 
   const ServerConfig& config_;
   const uint32_t shard_count_;

@@ -26,6 +26,8 @@ struct ServerConfig {
   Durability durability = Durability::kAsyncFlush;
   uint32_t fsync_interval_ms = 1;
   uint64_t wal_segment_bytes = 64ull << 20;
+  uint64_t snapshot_threshold_bytes = 256ull << 20;  // WAL bytes since the last snapshot
+  bool repair = false;  // --repair: truncate a damaged WAL at the damage instead of refusing
   // [logging]
   std::string log_level = "info";
   std::string log_format = "text";  // text | json

@@ -1,0 +1,50 @@
+#include "wal_shard_log.h"
+
+#include <spdlog/spdlog.h>
+
+#include "flod/store/snapshot_writer.h"
+
+namespace flod::server {
+
+void WalShardLog::Append(uint16_t type, std::string_view payload) {
+  writer_->Append(type, payload);  // a sticky failure surfaces at Flush
+}
+
+std::string WalShardLog::Flush(bool sync) {
+  const store::IoStatus status = sync ? writer_->Sync() : writer_->Flush();
+  return status.ok() ? std::string() : status.ToString();
+}
+
+bool WalShardLog::Writable() const {
+  if (writer_->Healthy()) return true;
+  const auto now = std::chrono::steady_clock::now();
+  if (now - last_recovery_attempt_ < std::chrono::seconds(1)) return false;
+  last_recovery_attempt_ = now;
+  const store::IoStatus recovered = writer_->TryRecover();
+  if (recovered.ok()) {
+    spdlog::warn("{}: write-ahead log writable again", writer_->shard_dir().string());
+  }
+  return recovered.ok();
+}
+
+std::string WalShardLog::FailureMessage() const {
+  return "storage unavailable, writes refused: " + writer_->status().ToString();
+}
+
+std::string WalShardLog::BeginSnapshot(store::WalPosition& covered) {
+  // Positions read right after a successful Sync never move, even through TryRecover.
+  if (const store::IoStatus synced = writer_->Sync(); !synced.ok()) return synced.ToString();
+  covered = writer_->position();
+  writer_->Mark();
+  return {};
+}
+
+std::string WalShardLog::DropCovered(const store::WalPosition& covered, uint64_t snapshot_id) {
+  if (const auto status = writer_->DeleteSegmentsBefore(covered.segment); !status.ok()) {
+    return status.ToString();
+  }
+  const auto status = store::DeleteSnapshotsBefore(writer_->shard_dir(), snapshot_id);
+  return status.ok() ? std::string() : status.ToString();
+}
+
+}  // namespace flod::server

@@ -1,0 +1,33 @@
+#pragma once
+
+#include <chrono>
+#include <memory>
+
+#include "flod/store/wal_writer.h"
+#include "shard_log.h"
+
+namespace flod::server {
+
+// ShardLog over a store::WalWriter (one per shard, used on the shard's thread; the background
+// syncer calls writer()->SyncNow()). After a write or sync failure (full disk, I/O error)
+// the log refuses writes until the writer recovers, retrying at most once a second.
+class WalShardLog final : public ShardLog {
+ public:
+  void Attach(std::unique_ptr<store::WalWriter> writer) { writer_ = std::move(writer); }
+  store::WalWriter* writer() { return writer_.get(); }
+
+  void Append(uint16_t type, std::string_view payload) override;
+  bool HasUnflushed() const override { return writer_->buffered_bytes() > 0; }
+  std::string Flush(bool sync) override;
+  bool Writable() const override;
+  std::string FailureMessage() const override;
+  uint64_t BytesSinceSnapshot() const override { return writer_->BytesSinceMark(); }
+  std::string BeginSnapshot(store::WalPosition& covered) override;
+  std::string DropCovered(const store::WalPosition& covered, uint64_t snapshot_id) override;
+
+ private:
+  std::unique_ptr<store::WalWriter> writer_;  // mutable state lives in the writer
+  mutable std::chrono::steady_clock::time_point last_recovery_attempt_{};
+};
+
+}  // namespace flod::server
