@@ -2,7 +2,9 @@
 // Operations that carry a txn_id option go to the transaction's buffered variants.
 
 #include <algorithm>
+#include <iterator>
 #include <string>
+#include <vector>
 
 #include "flod/core/limits.h"
 #include "flod/core/shard_key.h"
@@ -111,7 +113,8 @@ Result HandleKvScan(ShardContext& shard, Request& request) {
   return shard.kv.Scan(request.ns, engine::KvScanOptions{.prefix = request.key,
                                                          .after = request.args.cursor,
                                                          .limit = ScanLimitOf(request),
-                                                         .keys_only = request.options.keys_only});
+                                                         .keys_only = request.options.keys_only,
+                                                         .pattern = request.args.pattern});
 }
 
 // Each shard returned its first `limit` keys after the cursor in key order; the page is the
@@ -169,8 +172,10 @@ Result HandleKvTouch(ShardContext& shard, Request& request) {
   return TouchWithTtl(shard, request, request.options.ttl_ms.value_or(0));
 }
 
+// Answers CountBody{1} when an expiry was cleared, {0} when the key had none.
 Result HandleKvPersist(ShardContext& shard, Request& request) {
-  return TouchWithTtl(shard, request, 0);
+  if (InTxn(request)) return TouchWithTtl(shard, request, 0);
+  return shard.kv.Persist(request.ns, request.key, request.options.cas_version, shard.changes);
 }
 
 Result HandleKvExists(ShardContext& shard, Request& request) {
@@ -186,8 +191,12 @@ Result HandleKvJsonGet(ShardContext& shard, Request& request) {
 }
 
 Result HandleKvJsonSet(ShardContext& shard, Request& request) {
+  const Options& o = request.options;
+  const engine::JsonSetIf condition = o.if_not_exists ? engine::JsonSetIf::kMissing
+                                      : o.if_exists   ? engine::JsonSetIf::kExists
+                                                      : engine::JsonSetIf::kAlways;
   return shard.kv.JsonSet(request.ns, request.key, request.args.path, request.value,
-                          shard.changes);
+                          shard.changes, condition);
 }
 
 Result HandleKvJsonDel(ShardContext& shard, Request& request) {
@@ -217,6 +226,109 @@ Result HandleKvTxnRollback(ShardContext& shard, Request& request) {
   return shard.kv.TxnRollback(*request.options.txn_id, request.ns);
 }
 
+// ---- Keyspace ops (multi-key and whole-namespace; Redis commands use them) ----------------
+
+bool Owns(const ShardContext& shard, const Request& request, const std::string& key) {
+  return ShardOf(request.ns, key, shard.shard_count) == shard.shard_id;
+}
+
+// Each shard counts the listed keys it owns (a key listed twice counts twice, as in Redis).
+Result HandleKvExistsMany(ShardContext& shard, Request& request) {
+  uint64_t present = 0;
+  for (const std::string& key : request.args.keys) {
+    if (!Owns(shard, request, key)) continue;
+    Result found = shard.kv.Exists(request.ns, key);
+    if (!found.ok()) return found;
+    if (std::get<ExistsBody>(found.body).present) ++present;
+  }
+  return Result::Ok(CountBody{present});
+}
+
+Result HandleKvDeleteMany(ShardContext& shard, Request& request) {
+  uint64_t deleted = 0;
+  for (const std::string& key : request.args.keys) {
+    if (!Owns(shard, request, key)) continue;
+    Result result = shard.kv.Delete(request.ns, key, std::nullopt, shard.changes);
+    if (result.ok()) {
+      ++deleted;
+    } else if (result.status != Status::kNotFound) {
+      return result;
+    }
+  }
+  return Result::Ok(CountBody{deleted});
+}
+
+// Plain puts (no TTL kept) of the pairs this shard owns; not atomic across shards.
+Result HandleKvMset(ShardContext& shard, Request& request) {
+  const RequestArgs& args = request.args;
+  if (args.keys.size() != args.values.size()) {
+    return Result::Error(Status::kBadRequest, "mset needs one value per key");
+  }
+  uint64_t written = 0;
+  for (size_t i = 0; i < args.keys.size(); ++i) {
+    if (!Owns(shard, request, args.keys[i])) continue;
+    Result result = shard.kv.Put(request.ns, args.keys[i], args.values[i], {}, shard.changes);
+    if (!result.ok()) return result;
+    ++written;
+  }
+  return Result::Ok(CountBody{written});
+}
+
+Result MergeCounts(const Request&, std::vector<Result>& parts) {
+  uint64_t total = 0;
+  for (Result& part : parts) {
+    if (!part.ok()) return std::move(part);
+    total += std::get<CountBody>(part.body).count;
+  }
+  return Result::Ok(CountBody{total});
+}
+
+Result HandleKvKeyInfo(ShardContext& shard, Request& request) {
+  return shard.kv.KeyInfo(request.ns, request.key);
+}
+
+Result HandleKvKeys(ShardContext& shard, Request& request) {
+  return shard.kv.Keys(request.ns, request.args.pattern);
+}
+
+Result MergeKvKeys(const Request&, std::vector<Result>& parts) {
+  NameListBody merged;
+  for (Result& part : parts) {
+    if (!part.ok()) return std::move(part);
+    auto& names = std::get<NameListBody>(part.body).names;
+    std::move(names.begin(), names.end(), std::back_inserter(merged.names));
+  }
+  std::sort(merged.names.begin(), merged.names.end());
+  return Result::Ok(std::move(merged));
+}
+
+Result HandleKvCount(ShardContext& shard, Request& request) { return shard.kv.Count(request.ns); }
+
+Result MergeKvCount(const Request&, std::vector<Result>& parts) {
+  KeyspaceBody total;
+  for (Result& part : parts) {
+    if (!part.ok()) return std::move(part);
+    const auto& body = std::get<KeyspaceBody>(part.body);
+    total.keys += body.keys;
+    total.expires += body.expires;
+  }
+  return Result::Ok(total);
+}
+
+// An empty namespace clears every namespace.
+Result HandleKvClear(ShardContext& shard, Request& request) {
+  Result result = shard.kv.Clear(request.ns, shard.changes);
+  if (result.ok()) shard.WakeFamily(Family::kKv);
+  return result;
+}
+
+Result MergeFirstError(const Request&, std::vector<Result>& parts) {
+  for (Result& part : parts) {
+    if (!part.ok()) return std::move(part);
+  }
+  return Result::Ok();
+}
+
 }  // namespace
 
 void RegisterKvHandlers(HandlerTable& table) {
@@ -236,6 +348,13 @@ void RegisterKvHandlers(HandlerTable& table) {
   table.Register(Op::kKvTouch, HandleKvTouch);
   table.Register(Op::kKvPersist, HandleKvPersist);
   table.Register(Op::kKvExists, HandleKvExists);
+  table.Register(Op::kKvExistsMany, HandleKvExistsMany, MergeCounts);
+  table.Register(Op::kKvDeleteMany, HandleKvDeleteMany, MergeCounts);
+  table.Register(Op::kKvMset, HandleKvMset, MergeCounts);
+  table.Register(Op::kKvKeyInfo, HandleKvKeyInfo);
+  table.Register(Op::kKvKeys, HandleKvKeys, MergeKvKeys);
+  table.Register(Op::kKvCount, HandleKvCount, MergeKvCount);
+  table.Register(Op::kKvClear, HandleKvClear, MergeFirstError);
 }
 
 }  // namespace flod::dispatch
