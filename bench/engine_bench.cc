@@ -1,0 +1,151 @@
+// In-process engine micro-benchmarks (Google Benchmark), one shard's engine on one core, to set
+// beside Flo's published single-core figures (KV put 4.4 M ops/s, get 11.9 M ops/s, log append
+// 12.9 M ops/s). Engines report WAL records to a NullChangeSink here; BM_WalAppend measures the
+// WAL writer on its own.
+
+#include <benchmark/benchmark.h>
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "flod/core/change_sink.h"
+#include "flod/core/clock.h"
+#include "flod/engine/kv/kv_engine.h"
+#include "flod/engine/queue/queue_engine.h"
+#include "flod/engine/stream/stream_engine.h"
+#include "flod/store/wal_writer.h"
+
+namespace flod {
+namespace {
+
+std::vector<std::string> MakeKeys(size_t count) {
+  std::vector<std::string> keys;
+  keys.reserve(count);
+  for (size_t i = 0; i < count; ++i) keys.push_back("key:" + std::to_string(i * 2654435761u % 100'000'000));
+  return keys;
+}
+
+// Arg: number of distinct keys (the working set).
+void BM_KvPut(benchmark::State& state) {
+  ManualClock clock;
+  NullChangeSink sink;
+  engine::KvEngine kv(clock);
+  const auto keys = MakeKeys(static_cast<size_t>(state.range(0)));
+  const std::string value(32, 'v');
+  size_t i = 0;
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(kv.Put("default", keys[i], value, {}, sink));
+    if (++i == keys.size()) i = 0;
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_KvPut)->Arg(10'000)->Arg(1'000'000);
+
+void BM_KvGet(benchmark::State& state) {
+  ManualClock clock;
+  NullChangeSink sink;
+  engine::KvEngine kv(clock);
+  const auto keys = MakeKeys(static_cast<size_t>(state.range(0)));
+  const std::string value(32, 'v');
+  for (const auto& key : keys) kv.Put("default", key, value, {}, sink);
+  size_t i = 0;
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(kv.Get("default", keys[i]));
+    if (++i == keys.size()) i = 0;
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_KvGet)->Arg(10'000)->Arg(1'000'000);
+
+void BM_KvScanPage(benchmark::State& state) {
+  ManualClock clock;
+  NullChangeSink sink;
+  engine::KvEngine kv(clock);
+  for (const auto& key : MakeKeys(100'000)) kv.Put("default", key, "v", {}, sink);
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(kv.Scan("default", {.prefix = "key:1", .limit = 100}));
+  }
+  state.SetItemsProcessed(state.iterations() * 100);
+}
+BENCHMARK(BM_KvScanPage);
+
+void BM_QueueEnqueue(benchmark::State& state) {
+  ManualClock clock;
+  NullChangeSink sink;
+  engine::QueueEngine queue(clock);
+  const std::string payload(32, 'p');
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(queue.Enqueue("default", "jobs", {.payload = payload}, sink));
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_QueueEnqueue);
+
+void BM_QueueDequeueAck(benchmark::State& state) {
+  ManualClock clock;
+  NullChangeSink sink;
+  engine::QueueEngine queue(clock);
+  const std::string payload(32, 'p');
+  for (auto _ : state) {
+    state.PauseTiming();
+    queue.Enqueue("default", "jobs", {.payload = payload}, sink);
+    state.ResumeTiming();
+    Result leased = queue.Dequeue("default", "jobs", 1, 0, sink);
+    const uint64_t seq = std::get<MessagesBody>(leased.body).messages.front().seq;
+    benchmark::DoNotOptimize(queue.Ack("default", "jobs", std::span(&seq, 1), sink));
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_QueueDequeueAck);
+
+void BM_StreamAppend(benchmark::State& state) {
+  ManualClock clock;
+  NullChangeSink sink;
+  engine::StreamEngine streams(clock);
+  const std::string payload(32, 'p');
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(streams.Append("default", "events", {.payload = payload}, {}, sink));
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_StreamAppend);
+
+void BM_StreamRead100(benchmark::State& state) {
+  ManualClock clock;
+  NullChangeSink sink;
+  engine::StreamEngine streams(clock);
+  for (int i = 0; i < 100'000; ++i) streams.Append("default", "events", {.payload = "payload"}, {}, sink);
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(streams.Read("default", "events", {.count = 100}));
+  }
+  state.SetItemsProcessed(state.iterations() * 100);
+}
+BENCHMARK(BM_StreamRead100);
+
+// Appending records to the WAL buffer, with one write(2) per 1000 records, as a busy shard does.
+void BM_WalAppend(benchmark::State& state) {
+  const auto dir = std::filesystem::temp_directory_path() / "flod-bench-wal";
+  std::filesystem::remove_all(dir);
+  auto writer = store::WalWriter::Open(dir, 0, {.segment_bytes = 1ull << 30});
+  if (!writer) {
+    state.SkipWithError(writer.status().ToString().c_str());
+    return;
+  }
+  const std::string payload(48, 'r');
+  size_t appended = 0;
+  for (auto _ : state) {
+    (*writer)->Append(0x0101, payload);
+    if (++appended % 1000 == 0) (*writer)->Flush();
+  }
+  (*writer)->Flush();
+  state.SetItemsProcessed(state.iterations());
+  writer->reset();
+  std::filesystem::remove_all(dir);
+}
+BENCHMARK(BM_WalAppend);
+
+}  // namespace
+}  // namespace flod
+
+BENCHMARK_MAIN();
