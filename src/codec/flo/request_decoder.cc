@@ -140,8 +140,8 @@ DecodeError DecodeSeqs(std::string_view value, Request& request) {
   return std::nullopt;
 }
 
-// queue_batch_enqueue: [n:u32]([payload_len:u32][payload])*; the payloads go to args.keys
-// (the request's list of strings) and the options apply to every message.
+// queue_batch_enqueue: [n:u32]([payload_len:u32][payload])*; the payloads go to args.values
+// and the options apply to every message.
 DecodeError DecodeBatchEnqueue(std::string_view value, Request& request) {
   ByteReader reader(value);
   uint32_t count = 0;
@@ -150,11 +150,11 @@ DecodeError DecodeBatchEnqueue(std::string_view value, Request& request) {
     return "queue_batch_enqueue takes 1 to " + std::to_string(kMaxBatchEnqueueMessages) +
            " messages";
   }
-  request.args.keys.reserve(count);
+  request.args.values.reserve(count);
   for (uint32_t i = 0; i < count; ++i) {
     std::string_view payload;
     if (!reader.ReadStr32(payload)) return "queue_batch_enqueue message list is shorter than its count";
-    request.args.keys.emplace_back(payload);
+    request.args.values.emplace_back(payload);
   }
   if (!reader.empty()) return "queue_batch_enqueue message list is longer than its count";
   return std::nullopt;

@@ -28,15 +28,15 @@ Result HandleQueueEnqueue(ShardContext& shard, Request& request) {
                              shard.changes);
 }
 
-// The codec puts one payload per message in args.keys. A dedup key names one message, so a
+// The codec puts one payload per message in args.values. A dedup key names one message, so a
 // batch that carries one would map every message to the first seq: refuse it.
 Result HandleQueueBatchEnqueue(ShardContext& shard, Request& request) {
   if (request.options.dedup_key) {
     return Result::Error(Status::kBadRequest, "dedup_key is per message: enqueue it alone");
   }
   std::vector<engine::EnqueueItem> items;
-  items.reserve(request.args.keys.size());
-  for (const std::string& payload : request.args.keys) items.push_back(ItemOf(request, payload));
+  items.reserve(request.args.values.size());
+  for (const std::string& payload : request.args.values) items.push_back(ItemOf(request, payload));
   return shard.queue.EnqueueBatch(request.ns, request.key, items, shard.changes);
 }
 

@@ -24,6 +24,7 @@ std::string Describe(const Request& r) {
   std::ostringstream s;
   s << NameOf(r.op) << " ns=" << r.ns << " key=" << r.key << " value=" << BytesToHex(r.value);
   for (const std::string& key : r.args.keys) s << " mget_key=" << key;
+  for (const std::string& value : r.args.values) s << " item=" << value;
   if (!r.args.path.empty()) s << " path=" << r.args.path;
   if (!r.args.cursor.empty()) s << " cursor=" << BytesToHex(r.args.cursor);
   if (r.args.delta != 1) s << " delta=" << r.args.delta;
@@ -376,7 +377,7 @@ TEST(RequestDecoderTest, BatchEnqueueCarriesOnePayloadPerMessage) {
   writer.Str32("a");
   writer.Str32("bc");
   EXPECT_EQ(DecodeSdk(kBatchEnqueue, Envelope("default", "tasks", value, Tlv(0x10, "\x03"))),
-            "QueueBatchEnqueue ns=default key=tasks value= mget_key=a mget_key=bc priority=3");
+            "QueueBatchEnqueue ns=default key=tasks value= item=a item=bc priority=3");
 }
 
 TEST(RequestDecoderTest, BatchEnqueueListMustMatchItsCount) {
