@@ -99,7 +99,8 @@ TEST_F(QueueBlockingTest, LeasesOfADisconnectedConsumerAreRedeliveredAfterTheTim
   QueueCalls survivor_tasks(*survivor, "tasks");
   EXPECT_TRUE(survivor_tasks.Dequeue(5).empty());  // still leased to nobody
   std::vector<uint64_t> redelivered;
-  while (redelivered.size() < enqueued.size() && Clock::now() - leased_at < std::chrono::seconds(5)) {
+  while (redelivered.size() < enqueued.size() &&
+         Clock::now() - leased_at < std::chrono::seconds(5)) {
     for (const Message& m : survivor_tasks.Dequeue(5, {}, 3'000)) redelivered.push_back(m.seq);
   }
   EXPECT_GE(Clock::now() - leased_at, milliseconds(650));
@@ -162,9 +163,9 @@ TEST_F(QueueJsProfileTest, DequeueAnswersOneMessageWithItsTrailer) {
   EXPECT_EQ(got[0].seq, first);
   EXPECT_EQ(got[0].delivery_count, 1u);
   EXPECT_EQ(got[0].priority, 3);
-  const auto now_ms = std::chrono::duration_cast<milliseconds>(
-                          std::chrono::system_clock::now().time_since_epoch())
-                          .count();
+  const auto now_ms =
+      std::chrono::duration_cast<milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+          .count();
   EXPECT_NEAR(static_cast<double>(got[0].enqueued_at_ms), static_cast<double>(now_ms), 60'000.0);
   EXPECT_EQ(tasks.GetStats().ready, 1u);  // the second one was not leased and left out
 }

@@ -48,7 +48,7 @@ TEST_F(QueueRestartTest, RestartKeepsReadyDelayedLeasedAndDeadLetteredMessages) 
   const std::vector<Message> got = tasks.Dequeue(10);
   ASSERT_EQ(SeqsOf(got), std::vector<uint64_t>{ready});
   EXPECT_EQ(got[0].payload, "ready");
-  EXPECT_EQ(tasks.Ack({leased}), 1u);  // the lease survived with its consumer's right to ack
+  EXPECT_EQ(tasks.Ack({leased}), 1u);        // the lease survived with its consumer's right to ack
   EXPECT_GT(tasks.Enqueue("after"), ready);  // seqs are never reused
 }
 

@@ -145,7 +145,9 @@ DecodeError DecodeSeqs(std::string_view value, Request& request) {
 DecodeError DecodeBatchEnqueue(std::string_view value, Request& request) {
   ByteReader reader(value);
   uint32_t count = 0;
-  if (!reader.ReadU32(count)) return "queue_batch_enqueue value must be [n:u32]([len:u32][payload])*";
+  if (!reader.ReadU32(count)) {
+    return "queue_batch_enqueue value must be [n:u32]([len:u32][payload])*";
+  }
   if (count == 0 || count > kMaxBatchEnqueueMessages) {
     return "queue_batch_enqueue takes 1 to " + std::to_string(kMaxBatchEnqueueMessages) +
            " messages";
@@ -153,7 +155,9 @@ DecodeError DecodeBatchEnqueue(std::string_view value, Request& request) {
   request.args.values.reserve(count);
   for (uint32_t i = 0; i < count; ++i) {
     std::string_view payload;
-    if (!reader.ReadStr32(payload)) return "queue_batch_enqueue message list is shorter than its count";
+    if (!reader.ReadStr32(payload)) {
+      return "queue_batch_enqueue message list is shorter than its count";
+    }
     request.args.values.emplace_back(payload);
   }
   if (!reader.empty()) return "queue_batch_enqueue message list is longer than its count";

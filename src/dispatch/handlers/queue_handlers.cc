@@ -96,7 +96,9 @@ Result HandleQueuePurge(ShardContext& shard, Request& request) {
   return shard.queue.Purge(request.ns, request.key, shard.changes);
 }
 
-Result HandleQueueList(ShardContext& shard, Request& request) { return shard.queue.List(request.ns); }
+Result HandleQueueList(ShardContext& shard, Request& request) {
+  return shard.queue.List(request.ns);
+}
 
 // A queue lives on exactly one shard, so the parts never overlap; sorting makes the listing
 // independent of the shard count.

@@ -255,8 +255,8 @@ TEST(ReplyEncoderTest, PeekAndDlqListUseTheMessageLayout) {
 TEST(ReplyEncoderTest, LegacyQueueRepliesArePlain) {
   MessagesBody body;
   body.messages = {Message(7, "x", 5, 2, 1)};
-  const std::string hex = Encode(MakeProfile(Framing::kLegacy), 5, Op::kQueueDequeue,
-                                 Result::Ok(body));
+  const std::string hex =
+      Encode(MakeProfile(Framing::kLegacy), 5, Op::kQueueDequeue, Result::Ok(body));
   EXPECT_EQ(DataOf(hex, Framing::kLegacy), U32Of(1) + U64Of(7) + U32Of(1) + "x");
 }
 
@@ -273,8 +273,8 @@ TEST(ReplyEncoderTest, QueueWritesAnswerTheCountTheyAffected) {
 }
 
 TEST(ReplyEncoderTest, QueueStatsAnswerSixCounters) {
-  const QueueStatsBody stats{.ready = 1, .in_flight = 2, .delayed = 3, .dlq = 4,
-                             .enqueued_total = 5, .dequeued_total = 6};
+  const QueueStatsBody stats{
+      .ready = 1, .in_flight = 2, .delayed = 3, .dlq = 4, .enqueued_total = 5, .dequeued_total = 6};
   EXPECT_EQ(DataOf(EncodeV1(5, Op::kQueueStats, Result::Ok(stats))),
             U64Of(1) + U64Of(2) + U64Of(3) + U64Of(4) + U64Of(5) + U64Of(6));
 }

@@ -363,9 +363,9 @@ TEST(RequestDecoderTest, ExtendLeaseIsATouch) {
 }
 
 TEST(RequestDecoderTest, TouchTakesTheLeaseLengthFromExtendMs) {
-  EXPECT_EQ(DecodeSdk(kQueueTouch,
-                      Envelope("default", "tasks", SeqList({7}), Tlv(0x41, U32Bytes(5000)))),
-            "QueueTouch ns=default key=tasks value= seq=7 visibility_ms=5000");
+  EXPECT_EQ(
+      DecodeSdk(kQueueTouch, Envelope("default", "tasks", SeqList({7}), Tlv(0x41, U32Bytes(5000)))),
+      "QueueTouch ns=default key=tasks value= seq=7 visibility_ms=5000");
   const std::string both = Tlv(0x12, U32Bytes(9000)) + Tlv(0x41, U32Bytes(5000));
   EXPECT_EQ(DecodeSdk(kQueueTouch, Envelope("default", "tasks", SeqList({7}), both)),
             "QueueTouch ns=default key=tasks value= seq=7 visibility_ms=9000");
