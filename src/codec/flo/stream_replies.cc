@@ -9,7 +9,9 @@ namespace {
 
 constexpr uint8_t kTierHot = 0;
 
-uint32_t Clamp32(uint64_t value) { return static_cast<uint32_t>(std::min<uint64_t>(value, UINT32_MAX)); }
+uint32_t Clamp32(uint64_t value) {
+  return static_cast<uint32_t>(std::min<uint64_t>(value, UINT32_MAX));
+}
 
 // Ids inside flod's own layouts: [timestamp_ms:u64][sequence:u64], as in ack values (§7.3.1).
 void PutId(ByteWriter& writer, StreamId id) {

@@ -181,13 +181,13 @@ Result HandleStreamGroupDelete(ShardContext& shard, Request& request) {
 }
 
 Result HandleStreamGroupJoin(ShardContext& shard, Request& request) {
-  return shard.stream.GroupJoin(request.ns, request.key, request.args.group,
-                                request.args.consumer, shard.changes);
+  return shard.stream.GroupJoin(request.ns, request.key, request.args.group, request.args.consumer,
+                                shard.changes);
 }
 
 Result HandleStreamGroupLeave(ShardContext& shard, Request& request) {
-  return shard.stream.GroupLeave(request.ns, request.key, request.args.group,
-                                 request.args.consumer, /*drop_pending=*/false, shard.changes);
+  return shard.stream.GroupLeave(request.ns, request.key, request.args.group, request.args.consumer,
+                                 /*drop_pending=*/false, shard.changes);
 }
 
 // Nothing deliverable and block_ms set: park until an append, a release (nack, leave) or a
@@ -195,8 +195,7 @@ Result HandleStreamGroupLeave(ShardContext& shard, Request& request) {
 // drops those whose connection closed before re-running them, so no record is delivered to a
 // consumer that can no longer receive it.
 Result HandleStreamGroupRead(ShardContext& shard, Request& request) {
-  const engine::GroupReadOptions options{request.options.count.value_or(0),
-                                         request.options.no_ack};
+  const engine::GroupReadOptions options{request.options.count.value_or(0), request.options.no_ack};
   Result result = shard.stream.GroupRead(request.ns, request.key, request.args.group,
                                          request.args.consumer, options, shard.changes);
   if (HasNoRecords(result) && IsBlocking(request) && request.wait.may_park) {
@@ -232,11 +231,10 @@ std::vector<StreamId> ResolveSequences(ShardContext& shard, const Request& reque
 Result HandleStreamGroupAck(ShardContext& shard, Request& request) {
   if (request.args.ids_are_sequences) {
     const std::vector<StreamId> ids = ResolveSequences(shard, request);
-    return shard.stream.GroupAck(request.ns, request.key, request.args.group, ids,
-                                 shard.changes);
+    return shard.stream.GroupAck(request.ns, request.key, request.args.group, ids, shard.changes);
   }
-  return shard.stream.GroupAck(request.ns, request.key, request.args.group,
-                               request.args.stream_ids, shard.changes);
+  return shard.stream.GroupAck(request.ns, request.key, request.args.group, request.args.stream_ids,
+                               shard.changes);
 }
 
 Result HandleStreamGroupNack(ShardContext& shard, Request& request) {

@@ -79,8 +79,8 @@ std::string DecodeVector(const std::string& name) {
 // A hand-built SDK-framing (or legacy) request to stream "events".
 std::string Decode(uint16_t opcode, std::string_view value, std::string_view options = {},
                    Framing framing = Framing::kSdkV1) {
-  return DecodeFrame(RequestFrame(framing, 7, opcode, Envelope("default", "events", value, options)),
-                     framing);
+  return DecodeFrame(
+      RequestFrame(framing, 7, opcode, Envelope("default", "events", value, options)), framing);
 }
 
 std::string GroupAndConsumer(std::string_view group, std::string_view consumer) {
@@ -167,10 +167,12 @@ TEST_P(StreamVectorTest, DecodesToTheRequestInTheIndex) {
 INSTANTIATE_TEST_SUITE_P(
     GoSdk, StreamVectorTest,
     ::testing::Values(
-        VectorCase{"stream_append", "StreamAppend ns=default key=events value={\"type\":\"signup\"}"},
+        VectorCase{"stream_append",
+                   "StreamAppend ns=default key=events value={\"type\":\"signup\"}"},
         VectorCase{"v2_stream_append",
                    "StreamAppend ns=default key=events value={\"type\":\"signup\"}"},
-        VectorCase{"stream_read_from_start", "StreamRead ns=default key=events start=0-0 count=100"},
+        VectorCase{"stream_read_from_start",
+                   "StreamRead ns=default key=events start=0-0 count=100"},
         VectorCase{"stream_read_tail",
                    "StreamRead ns=default key=events tail count=10 block_ms=30000"},
         VectorCase{"stream_read_range",
@@ -219,8 +221,9 @@ TEST(StreamValueTest, MalformedBatchesAreRefused) {
   const std::string flag = Tlv(0x2D, "");
   EXPECT_EQ(Decode(0x130, U32Bytes(0), flag),
             "error: a stream_append batch holds 1 to 10000 records");
-  EXPECT_EQ(Decode(0x130, U32Bytes(2) + U32Bytes(1) + "a" + std::string(2, '\0'), flag).substr(0, 48),
-            "error: StreamAppendBatch value must be [n:u32]([");
+  EXPECT_EQ(
+      Decode(0x130, U32Bytes(2) + U32Bytes(1) + "a" + std::string(2, '\0'), flag).substr(0, 48),
+      "error: StreamAppendBatch value must be [n:u32]([");
   EXPECT_EQ(Decode(0x130, U32Bytes(1) + U32Bytes(1) + "a" + std::string(3, '\0'), flag),
             "error: stream_append batch is longer than its count");
 }
@@ -372,7 +375,8 @@ TEST(StreamReplyTest, RecordsWithoutHeadersMatchTheReadVector) {
   RecordsBody body;
   body.records.push_back(StreamRecord{{1700000000500, 7}, 0, "", "{\"type\":\"signup\"}", {}, 0});
   const std::string data = DataOf(Framing::kSdkV1, Op::kStreamRead, Result::Ok(body));
-  const std::string vector_data = ParseReply(LoadVector("resp_stream_read_2records"), Framing::kSdkV1).data;
+  const std::string vector_data =
+      ParseReply(LoadVector("resp_stream_read_2records"), Framing::kSdkV1).data;
   EXPECT_EQ(BytesToHex(data.substr(4)), BytesToHex(vector_data.substr(4, data.size() - 4)));
 }
 
@@ -380,8 +384,8 @@ TEST(StreamReplyTest, RecordsCarryTheirPartitionKeyButNeverHeaders) {
   RecordsBody body;
   body.records.push_back(StreamRecord{{5, 1}, 3, "user-1", "p", {{"ct", "json"}}, 0});
   std::string expected = U32Bytes(1) + U64Bytes(1) + U64Bytes(5) + std::string(1, '\0') +
-                         U32Bytes(3) + std::string(1, '\1') + U32Bytes(6) + "user-1" +
-                         U32Bytes(1) + "p" + U32Bytes(0);
+                         U32Bytes(3) + std::string(1, '\1') + U32Bytes(6) + "user-1" + U32Bytes(1) +
+                         "p" + U32Bytes(0);
   EXPECT_EQ(BytesToHex(DataOf(Framing::kSdkV1, Op::kStreamRead, Result::Ok(body))),
             BytesToHex(expected));
 }
@@ -399,9 +403,9 @@ TEST(StreamReplyTest, TrimAnswersDeletedAndTheNewFirstSequence) {
 }
 
 TEST(StreamReplyTest, CountsAnswerFourBytes) {
-  for (Op op : {Op::kStreamGroupAck, Op::kStreamGroupNack, Op::kStreamGroupTouch,
-                Op::kStreamGroupJoin, Op::kStreamGroupLeave, Op::kStreamDelete,
-                Op::kStreamGroupDelete}) {
+  for (Op op :
+       {Op::kStreamGroupAck, Op::kStreamGroupNack, Op::kStreamGroupTouch, Op::kStreamGroupJoin,
+        Op::kStreamGroupLeave, Op::kStreamDelete, Op::kStreamGroupDelete}) {
     EXPECT_EQ(DataOf(Framing::kSdkV1, op, Result::Ok(CountBody{3})), U32Bytes(3)) << NameOf(op);
   }
   EXPECT_EQ(DataOf(Framing::kSdkV1, Op::kStreamCreate, Result::Ok()), "");
@@ -420,10 +424,9 @@ TEST(StreamReplyTest, PendingAnswersTheSummaryThenTheEntries) {
   body.max_id = {6, 1};
   body.per_consumer = {{"c1", 2}};
   body.entries.push_back(PendingEntry{{5, 0}, "c1", 40, 2});
-  const std::string expected = U64Bytes(2) + U64Bytes(5) + U64Bytes(0) + U64Bytes(6) +
-                               U64Bytes(1) + U32Bytes(1) + Str16("c1") + U64Bytes(2) +
-                               U32Bytes(1) + U64Bytes(5) + U64Bytes(0) + Str16("c1") +
-                               U64Bytes(40) + U32Bytes(2);
+  const std::string expected = U64Bytes(2) + U64Bytes(5) + U64Bytes(0) + U64Bytes(6) + U64Bytes(1) +
+                               U32Bytes(1) + Str16("c1") + U64Bytes(2) + U32Bytes(1) + U64Bytes(5) +
+                               U64Bytes(0) + Str16("c1") + U64Bytes(40) + U32Bytes(2);
   EXPECT_EQ(BytesToHex(DataOf(Framing::kSdkV1, Op::kStreamGroupPending, Result::Ok(body))),
             BytesToHex(expected));
 }
@@ -437,12 +440,12 @@ TEST(StreamReplyTest, GroupInfoAnswersEveryGroupWithItsConsumers) {
   group.ack_timeout_ms = 500;
   group.max_deliver = 3;
   group.consumer_details.push_back(GroupConsumerInfo{"c", 1, 70});
-  const std::string expected = U32Bytes(1) + Str16("g") + U64Bytes(1) + U64Bytes(9) +
-                               U64Bytes(2) + U64Bytes(4) + U32Bytes(500) + U32Bytes(3) +
-                               U32Bytes(1) + Str16("c") + U64Bytes(1) + U64Bytes(70);
-  EXPECT_EQ(BytesToHex(DataOf(Framing::kSdkV1, Op::kStreamGroupInfo,
-                              Result::Ok(GroupInfoBody{{group}}))),
-            BytesToHex(expected));
+  const std::string expected = U32Bytes(1) + Str16("g") + U64Bytes(1) + U64Bytes(9) + U64Bytes(2) +
+                               U64Bytes(4) + U32Bytes(500) + U32Bytes(3) + U32Bytes(1) +
+                               Str16("c") + U64Bytes(1) + U64Bytes(70);
+  EXPECT_EQ(
+      BytesToHex(DataOf(Framing::kSdkV1, Op::kStreamGroupInfo, Result::Ok(GroupInfoBody{{group}}))),
+      BytesToHex(expected));
 }
 
 TEST(StreamReplyTest, ClaimAnswersRecordsTheCursorAndDroppedIds) {
