@@ -50,7 +50,7 @@ TEST_F(QueueBlockingTest, BlockMsZeroDoesNotWait) {
   auto consumer = Connect();
   const auto start = Clock::now();
   EXPECT_TRUE(QueueCalls(*consumer, "tasks").Dequeue(1, {}, 0).empty());
-  EXPECT_LT(Clock::now() - start, milliseconds(250));
+  EXPECT_LT(Clock::now() - start, std::chrono::seconds(2));  // 0 is "do not wait", not "forever"
 }
 
 TEST_F(QueueBlockingTest, WaitingConsumersAreServedInArrivalOrder) {
@@ -60,7 +60,7 @@ TEST_F(QueueBlockingTest, WaitingConsumersAreServedInArrivalOrder) {
     consumers.push_back(Connect());
     ids.push_back(
         consumers.back()->Send(kDequeue, "jobs", "", QueueCalls::DequeueOptions(1, {}, 10'000)));
-    std::this_thread::sleep_for(milliseconds(100));  // park in a known order
+    std::this_thread::sleep_for(milliseconds(200));  // park in a known order
   }
   auto producer = Connect();
   QueueCalls jobs(*producer, "jobs");
@@ -91,7 +91,7 @@ TEST_F(QueueBlockingTest, LeasesOfADisconnectedConsumerAreRedeliveredAfterTheTim
   for (int i = 0; i < 5; ++i) enqueued.push_back(tasks.Enqueue("job " + std::to_string(i)));
 
   auto doomed = Connect();
-  ASSERT_EQ(QueueCalls(*doomed, "tasks").Dequeue(5, /*visibility_ms=*/700).size(), 5u);
+  ASSERT_EQ(QueueCalls(*doomed, "tasks").Dequeue(5, /*visibility_ms=*/1'000).size(), 5u);
   const auto leased_at = Clock::now();
   doomed->Close();
 
@@ -103,7 +103,7 @@ TEST_F(QueueBlockingTest, LeasesOfADisconnectedConsumerAreRedeliveredAfterTheTim
          Clock::now() - leased_at < std::chrono::seconds(5)) {
     for (const Message& m : survivor_tasks.Dequeue(5, {}, 3'000)) redelivered.push_back(m.seq);
   }
-  EXPECT_GE(Clock::now() - leased_at, milliseconds(650));
+  EXPECT_GE(Clock::now() - leased_at, milliseconds(950));
   EXPECT_EQ(redelivered, enqueued);
   EXPECT_EQ(survivor_tasks.Ack(redelivered), 5u);
 }

@@ -47,10 +47,10 @@ TEST_F(QueueOperationsTest, DequeueLeasesInPriorityThenSeqOrder) {
 
 TEST_F(QueueOperationsTest, DelayedMessageIsInvisibleUntilDue) {
   QueueCalls tasks = Queue("tasks");
-  const uint64_t seq = tasks.Enqueue("later", FloOptions().U64(kOptDelayMs, 400));
+  const uint64_t seq = tasks.Enqueue("later", FloOptions().U64(kOptDelayMs, 1'000));
   EXPECT_TRUE(tasks.Dequeue(1).empty());
   EXPECT_EQ(tasks.GetStats().delayed, 1u);
-  std::this_thread::sleep_for(std::chrono::milliseconds(600));
+  std::this_thread::sleep_for(std::chrono::milliseconds(1'300));
   EXPECT_EQ(SeqsOf(tasks.Dequeue(1)), std::vector<uint64_t>{seq});
 }
 
@@ -144,10 +144,10 @@ TEST_F(QueueOperationsTest, DefaultMaxRetriesAllowsSixDeliveries) {
 TEST_F(QueueOperationsTest, TouchKeepsALeaseAlive) {
   QueueCalls tasks = Queue("tasks");
   const uint64_t seq = tasks.Enqueue("slow job");
-  ASSERT_EQ(tasks.Dequeue(1, /*visibility_ms=*/600).size(), 1u);
-  std::this_thread::sleep_for(std::chrono::milliseconds(350));
-  EXPECT_EQ(tasks.Touch({seq}, FloOptions().U32(kOptVisibilityMs, 2000)), 1u);
-  std::this_thread::sleep_for(std::chrono::milliseconds(500));  // past the first lease
+  ASSERT_EQ(tasks.Dequeue(1, /*visibility_ms=*/1'000).size(), 1u);
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  EXPECT_EQ(tasks.Touch({seq}, FloOptions().U32(kOptVisibilityMs, 5'000)), 1u);
+  std::this_thread::sleep_for(std::chrono::milliseconds(900));  // past the first lease
   EXPECT_TRUE(tasks.Dequeue(1).empty());
   EXPECT_EQ(tasks.GetStats().in_flight, 1u);
 }
@@ -163,9 +163,9 @@ TEST_F(QueueOperationsTest, ExtendLeaseIsATouch) {
 TEST_F(QueueOperationsTest, ExpiredLeaseMakesTheMessageVisibleAgain) {
   QueueCalls tasks = Queue("tasks");
   const uint64_t seq = tasks.Enqueue("job");
-  ASSERT_EQ(tasks.Dequeue(1, /*visibility_ms=*/200).size(), 1u);
+  ASSERT_EQ(tasks.Dequeue(1, /*visibility_ms=*/800).size(), 1u);
   EXPECT_TRUE(tasks.Dequeue(1).empty());
-  std::this_thread::sleep_for(std::chrono::milliseconds(400));
+  std::this_thread::sleep_for(std::chrono::milliseconds(1'100));
   EXPECT_EQ(SeqsOf(tasks.Dequeue(1)), std::vector<uint64_t>{seq});
 }
 
