@@ -5,6 +5,7 @@
 #include "connection.h"
 #include "flo_session.h"
 #include "flod/codec/flo/frame.h"
+#include "resp_session.h"
 #include "runtime.h"
 
 namespace flod::server {
@@ -56,8 +57,7 @@ std::unique_ptr<Session> MakeSession(const codec::SniffResult& sniffed, Connecti
     case codec::Protocol::kFloDocumented:
       return Refuse(connection, "Flo documented framing (FLO\\x01), which no client speaks", {});
     case codec::Protocol::kResp:
-      return Refuse(connection, "RESP client, not served by this build",
-                    "-ERR RESP is not served by this flod build yet\r\n");
+      return std::make_unique<RespSession>(connection);
     case codec::Protocol::kHttp:
       return Refuse(connection, "HTTP client, not served by this build",
                     HttpRefusal("flod: HTTP is not served by this build yet\n"));

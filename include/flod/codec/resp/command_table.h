@@ -1,0 +1,164 @@
+#pragma once
+// The RESP command table: one row per command (and per subcommand, named "CLIENT SETNAME").
+// A row gives what Redis's COMMAND reports (arity, flags, key positions, docs) and how the
+// command runs, in one of three ways:
+//   - local:   answered on the connection from its own state (PING's friends: CLIENT, HELLO,
+//              SELECT, ECHO, COMMAND, CONFIG, TIME, QUIT); no Op, no shard hop;
+//   - op:      `build` turns the arguments into a Request (or writes an argument error) and
+//              `reply` turns the Result into RESP; the Request runs on its owner shard(s);
+//   - refused: a Redis feature flod does not serve; the row names the Flo alternative.
+// Adding a command is one row in command_table.cc plus its build/reply functions.
+//
+// Arity follows Redis: n > 0 means exactly n arguments counting the name, -n at least n.
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "flod/codec/resp/resp_writer.h"
+#include "flod/codec/resp/scan_cursors.h"
+#include "flod/core/request.h"
+#include "flod/core/result.h"
+
+namespace flod::codec::resp {
+
+using Args = std::span<const std::string_view>;  // args[0] is the command name as sent
+
+namespace command_flags {
+inline constexpr uint32_t kWrite = 1u << 0;     // changes data
+inline constexpr uint32_t kReadOnly = 1u << 1;  // reads data
+inline constexpr uint32_t kFast = 1u << 2;      // constant or logarithmic time
+inline constexpr uint32_t kAdmin = 1u << 3;
+inline constexpr uint32_t kNoScript = 1u << 4;
+inline constexpr uint32_t kLoading = 1u << 5;   // served while the server loads
+inline constexpr uint32_t kStale = 1u << 6;
+inline constexpr uint32_t kBlocking = 1u << 7;  // may wait for data: holds its connection
+inline constexpr uint32_t kParent = 1u << 8;    // has subcommands
+}  // namespace command_flags
+
+struct KeyRange {
+  int first = 0;  // position of the first key argument, 0 = none
+  int last = 0;   // of the last one; -1 = the last argument
+  int step = 0;
+};
+
+// What a connection knows about its client. Owned by the connection's RespProcessor.
+struct ClientState {
+  uint64_t id = 0;
+  std::string name;
+  std::string lib_name;
+  std::string lib_version;
+  bool close_after_reply = false;  // QUIT
+  ScanCursors cursors;
+};
+
+// One connection as CLIENT LIST shows it.
+struct ClientInfo {
+  uint64_t id = 0;
+  std::string addr;
+  std::string laddr;
+  std::string name;
+  std::string lib_name;
+  std::string lib_version;
+  int64_t age_s = 0;
+  int64_t idle_s = 0;
+  std::string last_command;  // lower case, "client|list"; empty before the first command
+};
+
+// What INFO, HELLO, CONFIG GET and TIME report about the server. The views stay valid
+// while the reply is being built.
+struct ServerFacts {
+  std::string_view flod_version;
+  std::string_view run_id;
+  std::string_view executable;
+  std::string_view config_file;
+  std::string_view data_dir;
+  std::string_view durability;  // sync | async_flush | ephemeral
+  uint16_t tcp_port = 0;
+  uint32_t shards = 0;
+  int64_t process_id = 0;
+  int64_t now_us = 0;  // wall clock
+  int64_t uptime_s = 0;
+  uint32_t connected_clients = 0;
+  uint32_t max_clients = 0;
+  uint64_t total_connections = 0;
+  uint64_t total_commands = 0;
+  uint64_t used_memory_bytes = 0;  // resident set
+  uint64_t max_bulk_bytes = 0;
+};
+
+// The server side of a RESP connection, as commands see it.
+class CommandHost {
+ public:
+  virtual ~CommandHost() = default;
+  virtual ServerFacts Facts() const = 0;
+  virtual std::vector<ClientInfo> Clients() const = 0;
+  // The client's name or library changed (CLIENT LIST shows it from now on).
+  virtual void ClientChanged(const ClientState& client) = 0;
+};
+
+struct CommandContext {
+  ClientState& client;
+  CommandHost& host;
+};
+
+// What a reply needs to remember from the arguments (JSON path style, PING's message...).
+struct ReplyNote {
+  uint32_t mode = 0;
+  std::string text;
+};
+
+struct BuiltCommand {
+  Request request;
+  ReplyNote note;
+};
+
+// Writes the whole answer.
+using LocalFn = void (*)(CommandContext& context, Args args, RespWriter& out);
+// Fills `built`, or writes an error reply and returns false.
+using BuildFn = bool (*)(CommandContext& context, Args args, BuiltCommand& built,
+                         RespWriter& out);
+// Writes the answer for the Result of the built Request (on the connection's thread).
+using ReplyFn = void (*)(CommandContext& context, const ReplyNote& note, Result& result,
+                         RespWriter& out);
+
+struct CommandHandler {
+  LocalFn local = nullptr;
+  BuildFn build = nullptr;
+  ReplyFn reply = nullptr;
+  std::string_view refusal;  // refused commands: what to use instead
+};
+
+constexpr CommandHandler Local(LocalFn fn) { return {fn, nullptr, nullptr, {}}; }
+constexpr CommandHandler ViaOp(BuildFn build, ReplyFn reply) { return {nullptr, build, reply, {}}; }
+constexpr CommandHandler Refused(std::string_view instead) {
+  return {nullptr, nullptr, nullptr, instead};
+}
+
+struct CommandSpec {
+  std::string_view name;     // upper case; a subcommand is "PARENT SUB"
+  int arity = 0;
+  uint32_t flags = 0;
+  KeyRange keys;
+  std::string_view group;    // Redis's command group: string, generic, connection, server...
+  std::string_view syntax;   // arguments after the name, e.g. "key [NX|XX]" (see command_docs)
+  std::string_view summary;
+  CommandHandler handler;
+
+  bool is_subcommand() const { return name.find(' ') != std::string_view::npos; }
+};
+
+// Every row, commands and subcommands, in table order.
+std::span<const CommandSpec> AllCommands();
+// A command (not a subcommand) by name in any case; nullptr when unknown.
+const CommandSpec* FindCommand(std::string_view name);
+// A subcommand of `parent` by name in any case; nullptr when unknown.
+const CommandSpec* FindSubcommand(const CommandSpec& parent, std::string_view name);
+// The subcommands of `parent`, in table order.
+std::vector<const CommandSpec*> SubcommandsOf(const CommandSpec& parent);
+// The name Redis shows in COMMAND and in errors: "get", "client|setname".
+std::string FullName(const CommandSpec& spec);
+
+}  // namespace flod::codec::resp
