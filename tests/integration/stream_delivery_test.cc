@@ -219,6 +219,27 @@ TEST_F(StreamDeliveryTest, ABlockingGroupReadReturnsAsSoonAsARecordIsAppended) {
   EXPECT_LT(SteadyClock::now() - start, std::chrono::seconds(2));
 }
 
+TEST_F(StreamDeliveryTest, ANackOrALeaveWakesAParkedGroupReaderAtOnce) {
+  auto holder = Connect();
+  auto waiter = Connect();
+  const Id first = Append(*holder, "jobs", "one");
+  const Id second = Append(*holder, "jobs", "two");
+  ASSERT_EQ(GroupRead(*holder, "jobs", "workers", "holder", 2).size(), 2u);
+  const auto start = SteadyClock::now();
+  uint64_t request = waiter->Send(kStreamGroupRead, "jobs", GroupValue("workers", "waiter"),
+                                  FloOptions().U32(kOptCount, 10).U32(kOptBlockMs, 10'000));
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  Expect(holder->Call(kStreamGroupNack, "jobs", IdsValue("workers", "holder", {first})), kOk,
+         "nack");
+  EXPECT_EQ(IdsOf(ParseRecords(waiter->ReceiveFor(request).data)), std::vector<Id>{first});
+  request = waiter->Send(kStreamGroupRead, "jobs", GroupValue("workers", "waiter"),
+                         FloOptions().U32(kOptCount, 10).U32(kOptBlockMs, 10'000));
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  Expect(holder->Call(kStreamGroupLeave, "jobs", GroupValue("workers", "holder")), kOk, "leave");
+  EXPECT_EQ(IdsOf(ParseRecords(waiter->ReceiveFor(request).data)), std::vector<Id>{second});
+  EXPECT_LT(SteadyClock::now() - start, std::chrono::seconds(3));
+}
+
 TEST_F(StreamDeliveryTest, ABlockingReadTimesOutWithEmptyData) {
   auto client = Connect();
   Append(*client, "quiet", "old");
