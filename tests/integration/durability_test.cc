@@ -5,6 +5,7 @@
 #include <sys/mount.h>
 #include <unistd.h>
 
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 
@@ -61,7 +62,7 @@ class DurabilityTest : public FlodTest {
 
 TEST_F(DurabilityTest, SnapshotsReplaceCoveredSegmentsAndRestartRestoresEverything) {
   auto client = Connect();
-  PutMany(*client, 0, 12000);
+  PutMany(*client, 0, 12000, 400);  // ~2.5 MB per shard: segments rotate at 1 MiB
   // A snapshot starts within ~100 ms of passing the threshold; give it time to finish.
   for (int i = 0; i < 100 && FilesOf(ShardDir(0), ".snap").empty(); ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
