@@ -1,0 +1,147 @@
+// A value written through one protocol reads through the other (docs/protocol-resp.md):
+// RESP and the Flo binary protocol share the "default" namespace of the same KV engine.
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <gtest/gtest.h>
+
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "support/flo_wire.h"
+#include "support/flod_fixture.h"
+
+namespace flod::testing {
+namespace {
+
+using namespace wire;
+
+std::string U64(uint64_t v) { return std::string(reinterpret_cast<const char*>(&v), 8); }
+std::string Str16(std::string_view s) {
+  const uint16_t n = static_cast<uint16_t>(s.size());
+  return std::string(reinterpret_cast<const char*>(&n), 2) + std::string(s);
+}
+
+// A minimal blocking RESP2 client: sends one command, returns its whole raw reply.
+class RespClient {
+ public:
+  ~RespClient() {
+    if (fd_ >= 0) close(fd_);
+  }
+  bool Connect(uint16_t port) {
+    fd_ = socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_port = htons(port);
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    return connect(fd_, reinterpret_cast<sockaddr*>(&address), sizeof(address)) == 0;
+  }
+  std::string Call(const std::vector<std::string>& args) {
+    std::string out = "*" + std::to_string(args.size()) + "\r\n";
+    for (const std::string& arg : args) out += "$" + std::to_string(arg.size()) + "\r\n" + arg + "\r\n";
+    EXPECT_EQ(send(fd_, out.data(), out.size(), MSG_NOSIGNAL), static_cast<ssize_t>(out.size()));
+    std::string reply;
+    while (!Complete(reply, 0)) {
+      pollfd p{fd_, POLLIN, 0};
+      if (poll(&p, 1, 5'000) <= 0) break;
+      char buffer[4096];
+      const ssize_t n = recv(fd_, buffer, sizeof(buffer), 0);
+      if (n <= 0) break;
+      reply.append(buffer, static_cast<size_t>(n));
+    }
+    return reply;
+  }
+
+ private:
+  // True when `reply` holds one whole RESP value starting at `at` (moved past it).
+  static bool Complete(const std::string& reply, size_t at) { return End(reply, at) != std::string::npos; }
+  static size_t End(const std::string& reply, size_t at) {
+    const size_t crlf = reply.find("\r\n", at);
+    if (crlf == std::string::npos) return std::string::npos;
+    const char type = reply[at];
+    if (type == '+' || type == '-' || type == ':') return crlf + 2;
+    const long long n = std::stoll(reply.substr(at + 1, crlf - at - 1));
+    if (type == '$') {
+      if (n < 0) return crlf + 2;
+      return reply.size() >= crlf + 2 + n + 2 ? crlf + 2 + n + 2 : std::string::npos;
+    }
+    size_t next = crlf + 2;
+    for (long long i = 0; i < n && next != std::string::npos; ++i) next = End(reply, next);
+    return next;
+  }
+
+  int fd_ = -1;
+};
+
+class RespCrossProtocolTest : public FlodTest {
+ protected:
+  std::unique_ptr<RespClient> ConnectResp() {
+    auto client = std::make_unique<RespClient>();
+    EXPECT_TRUE(client->Connect(server_->port()));
+    return client;
+  }
+};
+
+TEST_F(RespCrossProtocolTest, RespCounterIsAnEightByteCounterForFlo) {
+  auto resp = ConnectResp();
+  auto flo = Connect();
+  EXPECT_EQ(resp->Call({"INCRBY", "hits", "41"}), ":41\r\n");
+  const FloReply get = flo->Call(kKvGet, "hits");
+  ASSERT_EQ(get.status, kOk);
+  EXPECT_EQ(get.data.substr(8), U64(41));
+  EXPECT_EQ(flo->Call(kKvIncr, "hits").U64At(8), 42u);
+  EXPECT_EQ(resp->Call({"GET", "hits"}), "$2\r\n42\r\n");
+}
+
+TEST_F(RespCrossProtocolTest, FloBytesAreRespStringsAndBack) {
+  auto resp = ConnectResp();
+  auto flo = Connect();
+  ASSERT_EQ(flo->Call(kKvPut, "greeting", std::string("hi\0there", 8)).status, kOk);
+  EXPECT_EQ(resp->Call({"GET", "greeting"}), std::string("$8\r\nhi\0there\r\n", 14));
+  EXPECT_EQ(resp->Call({"SET", "from-resp", "value"}), "+OK\r\n");
+  EXPECT_EQ(flo->Call(kKvGet, "from-resp").data.substr(8), "value");
+  // A decimal string written through RESP counts through Flo as its number.
+  EXPECT_EQ(resp->Call({"SET", "n", "100"}), "+OK\r\n");
+  EXPECT_EQ(flo->Call(kKvIncr, "n").U64At(8), 101u);
+}
+
+TEST_F(RespCrossProtocolTest, JsonDocumentsAreSharedAndWrongTypeForGet) {
+  auto resp = ConnectResp();
+  auto flo = Connect();
+  ASSERT_EQ(flo->Call(kKvJsonSet, "doc", Str16("$") + R"({"a":[1,2]})").status, kOk);
+  EXPECT_EQ(resp->Call({"JSON.GET", "doc", "$.a[1]"}), "$3\r\n[2]\r\n");
+  EXPECT_EQ(resp->Call({"GET", "doc"}),
+            "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n");
+  EXPECT_EQ(resp->Call({"JSON.SET", "doc", "$.b", "true"}), "+OK\r\n");
+  EXPECT_EQ(flo->Call(kKvJsonGet, "doc", "$.b").data.substr(8), "true");
+}
+
+TEST_F(RespCrossProtocolTest, TtlSetThroughOneProtocolShowsInTheOther) {
+  auto resp = ConnectResp();
+  auto flo = Connect();
+  EXPECT_EQ(resp->Call({"SET", "t", "v", "EX", "100"}), "+OK\r\n");
+  ASSERT_EQ(flo->Call(kKvPersist, "t").status, kOk);
+  EXPECT_EQ(resp->Call({"TTL", "t"}), ":-1\r\n");
+}
+
+TEST_F(RespCrossProtocolTest, RespWritesSurviveARestart) {
+  {
+    auto resp = ConnectResp();
+    EXPECT_EQ(resp->Call({"MSET", "a", "1", "b", "2"}), "+OK\r\n");
+    EXPECT_EQ(resp->Call({"INCR", "c"}), ":1\r\n");
+    EXPECT_EQ(resp->Call({"JSON.SET", "d", "$", "[1]"}), "+OK\r\n");
+  }
+  Restart();
+  auto resp = ConnectResp();
+  EXPECT_EQ(resp->Call({"MGET", "a", "b", "c"}), "*3\r\n$1\r\n1\r\n$1\r\n2\r\n$1\r\n1\r\n");
+  EXPECT_EQ(resp->Call({"JSON.GET", "d"}), "$3\r\n[1]\r\n");
+  EXPECT_EQ(resp->Call({"DBSIZE"}), ":4\r\n");
+}
+
+}  // namespace
+}  // namespace flod::testing
