@@ -29,7 +29,7 @@ Connection::Connection(boost::asio::ip::tcp::socket socket, ServerRuntime& runti
       runtime_(runtime),
       shard_(shard),
       id_(id),
-      closed_(std::make_shared<std::atomic<bool>>(false)),
+      peer_gone_(std::make_shared<std::atomic<bool>>(false)),
       sniff_timer_(shard.io()) {
   boost::system::error_code ignored;
   const auto endpoint = socket_.remote_endpoint(ignored);
@@ -45,7 +45,7 @@ void Connection::Start() {
 }
 
 void Connection::Read() {
-  if (reading_ || read_stopped_ || closed_->load()) return;
+  if (reading_ || read_stopped_ || socket_closed_) return;
   if (in_flight_ >= kMaxInFlightPerConnection || output_.size() >= kMaxBufferedOutput) return;
   if (input_.size() - input_size_ < kReadChunk / 4) input_.resize(input_size_ + kReadChunk);
   reading_ = true;
@@ -62,9 +62,12 @@ void Connection::OnRead(const boost::system::error_code& error, size_t bytes) {
     if (error != boost::asio::error::eof && error != boost::asio::error::operation_aborted) {
       spdlog::debug("connection {} ({}): read failed: {}", id_, peer_, error.message());
     }
-    // The client may have half-closed after sending its last requests: answer them first.
+    // The client may have half-closed after sending its last requests: answer those, but
+    // give up its parked blocking requests now, so none takes a message for nobody.
     read_stopped_ = true;
     close_requested_ = true;
+    peer_gone_->store(true);
+    if (in_flight_ > 0) runtime_.shards.DropWaitersOfClosedConnections();
     CloseIfDone();
     return;
   }
@@ -117,7 +120,7 @@ void Connection::Submit(Request request, std::function<void(Result&&)> on_result
   ReplyFn reply = [self = shared_from_this(), on_result = std::move(on_result)](Result&& result) {
     --self->in_flight_;
     self->shard_.RequestFinished();
-    if (self->closed_->load()) return;
+    if (self->socket_closed_) return;
     on_result(std::move(result));
     if (!self->processing_) {
       // Replies that arrive together (from other shards, or released by one WAL flush) go
@@ -128,13 +131,13 @@ void Connection::Submit(Request request, std::function<void(Result&&)> on_result
       });
     }
   };
-  runtime_.shards.Submit(shard_.id(), std::move(request), std::move(reply), closed_);
+  runtime_.shards.Submit(shard_.id(), std::move(request), std::move(reply), peer_gone_);
 }
 
 void Connection::Send(std::string_view bytes) { output_.append(bytes); }
 
 void Connection::Write() {
-  if (writing_now_ || closed_->load()) return;
+  if (writing_now_ || socket_closed_) return;
   if (output_.empty()) {
     CloseIfDone();
     return;
@@ -172,7 +175,9 @@ void Connection::CloseIfDone() {
 void Connection::Shutdown() { CloseSocket(); }
 
 void Connection::CloseSocket() {
-  if (closed_->exchange(true)) return;
+  if (socket_closed_) return;
+  socket_closed_ = true;
+  peer_gone_->store(true);
   auto self = shared_from_this();  // Forget() drops the shard's reference
   sniff_timer_.cancel();
   boost::system::error_code ignored;

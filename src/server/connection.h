@@ -57,7 +57,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
   Shard& shard_;
   const uint64_t id_;
   std::string peer_;
-  ClosedFlag closed_;
+  ClosedFlag peer_gone_;       // set at EOF or close: parked requests of ours are dropped
+  bool socket_closed_ = false;
   std::unique_ptr<Session> session_;
   boost::asio::steady_timer sniff_timer_;
 

@@ -126,13 +126,22 @@ void Shard::Park(Request request, ReplyFn reply, ClosedFlag closed) {
 void Shard::RetryParked(const Waiters::Parked& parked) {
   if (parked->finished) return;
   if (parked->closed && parked->closed->load()) {
-    waiters_.Finish(parked);  // nobody to answer: drop it before it takes anything
+    // Nobody to answer: give up before it takes anything. The reply still runs, so the
+    // connection's count of requests in flight comes back to zero and it can close.
+    waiters_.Finish(parked);
+    parked->reply(Result::Error(Status::kUnavailable, "connection closed"));
     return;
   }
   Result result = dispatch::Execute(context_, parked->request);
   if (result.status == Status::kPending) return;
   waiters_.Finish(parked);
   Complete(parked->request, std::move(result), parked->reply);
+}
+
+void Shard::DropClosedWaiters() {
+  for (const Waiters::Parked& parked : waiters_.All()) {
+    if (parked->closed && parked->closed->load()) RetryParked(parked);
+  }
 }
 
 void Shard::OnDeadline(const Waiters::Parked& parked) {

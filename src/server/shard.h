@@ -48,6 +48,9 @@ class Shard {
   // Runs this shard's part of a fan-out op.
   void RunPart(Request request, ReplyFn reply);
 
+  // Answers (with an error nobody reads) the parked requests whose connection went away.
+  void DropClosedWaiters();
+
   // Connection bookkeeping (connections living on this shard).
   void Adopt(const std::shared_ptr<Connection>& connection);
   void Forget(Connection* connection);

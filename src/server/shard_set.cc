@@ -41,6 +41,12 @@ void ShardSet::Submit(uint32_t origin, Request request, ReplyFn reply, ClosedFla
   });
 }
 
+void ShardSet::DropWaitersOfClosedConnections() {
+  for (auto& shard : shards_) {
+    boost::asio::post(shard->io(), [target = shard.get()] { target->DropClosedWaiters(); });
+  }
+}
+
 namespace {
 
 // Lives on the origin shard; every part's result is posted back there before it is stored.

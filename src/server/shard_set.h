@@ -21,6 +21,8 @@ class ShardSet {
   // Called on shard `origin`'s thread. Routes `request` and calls `reply` on that same
   // thread with the final result.
   void Submit(uint32_t origin, Request request, ReplyFn reply, ClosedFlag closed);
+  // Any thread: every shard answers the parked requests of connections that went away.
+  void DropWaitersOfClosedConnections();
 
  private:
   void FanOut(uint32_t origin, Request request, ReplyFn reply);
