@@ -67,24 +67,23 @@ codec::resp::ServerFacts RespSession::Facts() const {
   const ProcessFacts& process = ThisProcess();
   const int64_t now_us = WallUs();
   const RespClients& clients = RespClients::Instance();
-  return codec::resp::ServerFacts{
-      .flod_version = FLOD_VERSION,
-      .run_id = process.run_id,
-      .executable = process.executable,
-      .config_file = {},
-      .data_dir = config.data_dir,
-      .durability = NameOf(config.durability),
-      .tcp_port = config.port,
-      .shards = runtime.shards.size(),
-      .process_id = static_cast<int64_t>(getpid()),
-      .now_us = now_us,
-      .uptime_s = (now_us / 1000 - process.started_ms) / 1000,
-      .connected_clients = runtime.open_connections.load(),
-      .max_clients = config.max_connections,
-      .total_connections = clients.total_connections.load(),
-      .total_commands = clients.total_commands.load(),
-      .used_memory_bytes = ResidentBytes(),
-      .max_bulk_bytes = config.max_frame_bytes};
+  return codec::resp::ServerFacts{.flod_version = FLOD_VERSION,
+                                  .run_id = process.run_id,
+                                  .executable = process.executable,
+                                  .config_file = {},
+                                  .data_dir = config.data_dir,
+                                  .durability = NameOf(config.durability),
+                                  .tcp_port = config.port,
+                                  .shards = runtime.shards.size(),
+                                  .process_id = static_cast<int64_t>(getpid()),
+                                  .now_us = now_us,
+                                  .uptime_s = (now_us / 1000 - process.started_ms) / 1000,
+                                  .connected_clients = runtime.open_connections.load(),
+                                  .max_clients = config.max_connections,
+                                  .total_connections = clients.total_connections.load(),
+                                  .total_commands = clients.total_commands.load(),
+                                  .used_memory_bytes = ResidentBytes(),
+                                  .max_bulk_bytes = config.max_frame_bytes};
 }
 
 std::vector<codec::resp::ClientInfo> RespSession::Clients() const {

@@ -2,12 +2,11 @@
 // RESP and the Flo binary protocol share the "default" namespace of the same KV engine.
 
 #include <arpa/inet.h>
+#include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
-
-#include <gtest/gtest.h>
 
 #include <cstring>
 #include <string>
@@ -43,7 +42,8 @@ class RespClient {
   }
   std::string Call(const std::vector<std::string>& args) {
     std::string out = "*" + std::to_string(args.size()) + "\r\n";
-    for (const std::string& arg : args) out += "$" + std::to_string(arg.size()) + "\r\n" + arg + "\r\n";
+    for (const std::string& arg : args)
+      out += "$" + std::to_string(arg.size()) + "\r\n" + arg + "\r\n";
     EXPECT_EQ(send(fd_, out.data(), out.size(), MSG_NOSIGNAL), static_cast<ssize_t>(out.size()));
     std::string reply;
     while (!Complete(reply, 0)) {
@@ -59,7 +59,9 @@ class RespClient {
 
  private:
   // True when `reply` holds one whole RESP value starting at `at` (moved past it).
-  static bool Complete(const std::string& reply, size_t at) { return End(reply, at) != std::string::npos; }
+  static bool Complete(const std::string& reply, size_t at) {
+    return End(reply, at) != std::string::npos;
+  }
   static size_t End(const std::string& reply, size_t at) {
     const size_t crlf = reply.find("\r\n", at);
     if (crlf == std::string::npos) return std::string::npos;

@@ -26,8 +26,8 @@ bool IsUpperWord(std::string_view word) {
 
 std::string TypeOf(std::string_view name) {
   constexpr std::array<std::string_view, 10> kIntegers = {
-      "seconds", "milliseconds", "count", "cursor", "increment",
-      "decrement", "index", "protover", "timeout", "id"};
+      "seconds",   "milliseconds", "count",    "cursor",  "increment",
+      "decrement", "index",        "protover", "timeout", "id"};
   if (name == "key") return "key";
   if (name == "pattern") return "pattern";
   for (std::string_view integer : kIntegers) {
@@ -64,7 +64,8 @@ class SyntaxParser {
         i += 3;
       } else {
         const size_t start = i;
-        while (i < text.size() && std::string_view(" []()|").find(text[i]) == std::string_view::npos &&
+        while (i < text.size() &&
+               std::string_view(" []()|").find(text[i]) == std::string_view::npos &&
                text.substr(i, 3) != "...") {
           ++i;
         }

@@ -4,8 +4,7 @@
 #include "flod/codec/resp/command_table.h"
 
 #include <array>
-#include <functional>
-#include <unordered_map>
+#include <optional>
 
 #include "command_docs.h"
 #include "command_util.h"
@@ -36,53 +35,57 @@ const std::array kCommands = std::to_array<CommandSpec>({
     // ---- Strings ----
     {"GET", 2, kRead, kOneKey, "string", "key", "Returns the string value of a key.",
      ViaOp(BuildGet, ReplyGet)},
-    {"SET", -3, kWrite, kOneKey, "string", "key value [NX|XX] [GET] [EX seconds|PX milliseconds|KEEPTTL]",
+    {"SET", -3, kWrite, kOneKey, "string",
+     "key value [NX|XX] [GET] [EX seconds|PX milliseconds|KEEPTTL]",
      "Sets the string value of a key, ignoring its type.", ViaOp(BuildSet, ReplySet)},
-    {"MGET", -2, kRead, kAllKeys, "string", "key...", "Returns the string values of one or more keys.",
-     ViaOp(BuildMget, ReplyMget)},
+    {"MGET", -2, kRead, kAllKeys, "string", "key...",
+     "Returns the string values of one or more keys.", ViaOp(BuildMget, ReplyMget)},
     {"MSET", -3, kWrite, kKeyValuePairs, "string", "(key value)...",
-     "Sets the string values of one or more keys (not atomic across shards).", ViaOp(BuildMset, ReplyOk)},
-    {"INCR", 2, kWrite | kFast, kOneKey, "string", "key", "Increments the integer value of a key by one.",
-     ViaOp(BuildIncr, ReplyCounter)},
+     "Sets the string values of one or more keys (not atomic across shards).",
+     ViaOp(BuildMset, ReplyOk)},
+    {"INCR", 2, kWrite | kFast, kOneKey, "string", "key",
+     "Increments the integer value of a key by one.", ViaOp(BuildIncr, ReplyCounter)},
     {"INCRBY", 3, kWrite | kFast, kOneKey, "string", "key increment",
      "Increments the integer value of a key by a number.", ViaOp(BuildIncrBy, ReplyCounter)},
-    {"DECR", 2, kWrite | kFast, kOneKey, "string", "key", "Decrements the integer value of a key by one.",
-     ViaOp(BuildDecr, ReplyCounter)},
+    {"DECR", 2, kWrite | kFast, kOneKey, "string", "key",
+     "Decrements the integer value of a key by one.", ViaOp(BuildDecr, ReplyCounter)},
     {"DECRBY", 3, kWrite | kFast, kOneKey, "string", "key decrement",
      "Decrements a number from the integer value of a key.", ViaOp(BuildDecrBy, ReplyCounter)},
 
     // ---- Keys ----
-    {"DEL", -2, kWrite, kAllKeys, "generic", "key...", "Deletes one or more keys.", ViaOp(BuildDel, ReplyDel)},
-    {"EXISTS", -2, kRead, kAllKeys, "generic", "key...", "Determines whether one or more keys exist.",
-     ViaOp(BuildExists, ReplyExists)},
+    {"DEL", -2, kWrite, kAllKeys, "generic", "key...", "Deletes one or more keys.",
+     ViaOp(BuildDel, ReplyDel)},
+    {"EXISTS", -2, kRead, kAllKeys, "generic", "key...",
+     "Determines whether one or more keys exist.", ViaOp(BuildExists, ReplyExists)},
     {"EXPIRE", -3, kWrite | kFast, kOneKey, "generic", "key seconds",
      "Sets the expiration time of a key in seconds.", ViaOp(BuildExpire, ReplyExpire)},
     {"PEXPIRE", -3, kWrite | kFast, kOneKey, "generic", "key milliseconds",
      "Sets the expiration time of a key in milliseconds.", ViaOp(BuildPexpire, ReplyExpire)},
     {"TTL", 2, kRead, kOneKey, "generic", "key", "Returns the expiration time in seconds of a key.",
      ViaOp(BuildKeyInfo, ReplyTtl)},
-    {"PTTL", 2, kRead, kOneKey, "generic", "key", "Returns the expiration time in milliseconds of a key.",
-     ViaOp(BuildKeyInfo, ReplyPttl)},
-    {"PERSIST", 2, kWrite | kFast, kOneKey, "generic", "key", "Removes the expiration time of a key.",
-     ViaOp(BuildPersist, ReplyPersist)},
+    {"PTTL", 2, kRead, kOneKey, "generic", "key",
+     "Returns the expiration time in milliseconds of a key.", ViaOp(BuildKeyInfo, ReplyPttl)},
+    {"PERSIST", 2, kWrite | kFast, kOneKey, "generic", "key",
+     "Removes the expiration time of a key.", ViaOp(BuildPersist, ReplyPersist)},
     {"TYPE", 2, kRead, kOneKey, "generic", "key", "Determines the type of value stored at a key.",
      ViaOp(BuildKeyInfo, ReplyType)},
-    {"KEYS", 2, kReadOnly, kNoKeys, "generic", "pattern", "Returns all key names that match a pattern.",
-     ViaOp(BuildKeys, ReplyKeys)},
+    {"KEYS", 2, kReadOnly, kNoKeys, "generic", "pattern",
+     "Returns all key names that match a pattern.", ViaOp(BuildKeys, ReplyKeys)},
     {"SCAN", -2, kReadOnly, kNoKeys, "generic", "cursor [MATCH pattern] [COUNT count] [TYPE type]",
      "Iterates over the key names in the database.", ViaOp(BuildScan, ReplyScan)},
     {"DBSIZE", 1, kRead, kNoKeys, "server", "", "Returns the number of keys in the database.",
      ViaOp(BuildDbSize, ReplyDbSize)},
     {"FLUSHDB", -1, kWrite, kNoKeys, "server", "[ASYNC|SYNC]",
-     "Removes all keys from the database (flod's default namespace).", ViaOp(BuildFlushDb, ReplyOk)},
+     "Removes all keys from the database (flod's default namespace).",
+     ViaOp(BuildFlushDb, ReplyOk)},
     {"FLUSHALL", -1, kWrite, kNoKeys, "server", "[ASYNC|SYNC]",
      "Removes all keys from every flod namespace.", ViaOp(BuildFlushAll, ReplyOk)},
 
     // ---- JSON documents (RedisJSON) ----
     {"JSON.GET", -2, kReadOnly, kOneKey, "json", "key [path]", "Gets the JSON value at a path.",
      ViaOp(BuildJsonGet, ReplyJsonGet)},
-    {"JSON.SET", -4, kWrite, kOneKey, "json", "key path value [NX|XX]", "Sets the JSON value at a path.",
-     ViaOp(BuildJsonSet, ReplyJsonSet)},
+    {"JSON.SET", -4, kWrite, kOneKey, "json", "key path value [NX|XX]",
+     "Sets the JSON value at a path.", ViaOp(BuildJsonSet, ReplyJsonSet)},
     {"JSON.DEL", -2, kWrite, kOneKey, "json", "key [path]", "Deletes the JSON value at a path.",
      ViaOp(BuildJsonDel, ReplyJsonDel)},
     {"JSON.FORGET", -2, kWrite, kOneKey, "json", "key [path]", "Deletes the JSON value at a path.",
@@ -91,28 +94,36 @@ const std::array kCommands = std::to_array<CommandSpec>({
     // ---- Connection ----
     {"PING", -1, kFast | kStale | kLoading, kNoKeys, "connection", "[message]",
      "Returns the server's liveliness response.", ViaOp(BuildPing, ReplyPing)},
-    {"ECHO", 2, kFast, kNoKeys, "connection", "message", "Returns the given string.", Local(RunEcho)},
+    {"ECHO", 2, kFast, kNoKeys, "connection", "message", "Returns the given string.",
+     Local(RunEcho)},
     {"QUIT", -1, kConn, kNoKeys, "connection", "", "Closes the connection.", Local(RunQuit)},
     {"SELECT", 2, kConn, kNoKeys, "connection", "index",
      "Changes the selected database (flod has database 0 only).", Local(RunSelect)},
     {"HELLO", -1, kConn, kNoKeys, "connection",
      "[protover [AUTH username password] [SETNAME clientname]]",
      "Handshakes with the server (RESP2 only: protocol 3 answers NOPROTO).", Local(RunHello)},
-    {"AUTH", -2, kConn, kNoKeys, "connection", "[username] password", "Authenticates the connection.",
-     Local(RunAuth)},
-    {"CLIENT", -2, kParent, kNoKeys, "connection", "", "A container for client connection commands.", {}},
-    {"CLIENT SETNAME", 3, kConn, kNoKeys, "connection", "connection-name", "Sets the connection name.",
-     Local(RunClientSetName)},
+    {"AUTH", -2, kConn, kNoKeys, "connection", "[username] password",
+     "Authenticates the connection.", Local(RunAuth)},
+    {"CLIENT",
+     -2,
+     kParent,
+     kNoKeys,
+     "connection",
+     "",
+     "A container for client connection commands.",
+     {}},
+    {"CLIENT SETNAME", 3, kConn, kNoKeys, "connection", "connection-name",
+     "Sets the connection name.", Local(RunClientSetName)},
     {"CLIENT GETNAME", 2, kConn, kNoKeys, "connection", "", "Returns the name of the connection.",
      Local(RunClientGetName)},
-    {"CLIENT ID", 2, kConn, kNoKeys, "connection", "", "Returns the unique client ID of the connection.",
-     Local(RunClientId)},
+    {"CLIENT ID", 2, kConn, kNoKeys, "connection", "",
+     "Returns the unique client ID of the connection.", Local(RunClientId)},
     {"CLIENT SETINFO", 4, kConn, kNoKeys, "connection", "LIB-NAME libname|LIB-VER libver",
      "Sets information specific to the client or connection.", Local(RunClientSetInfo)},
     {"CLIENT LIST", -2, kAdmin | kNoScript | kLoading | kStale, kNoKeys, "connection",
      "[TYPE type] [ID id...]", "Lists open connections.", Local(RunClientList)},
-    {"CLIENT INFO", 2, kConn, kNoKeys, "connection", "", "Returns information about the connection.",
-     Local(RunClientInfo)},
+    {"CLIENT INFO", 2, kConn, kNoKeys, "connection", "",
+     "Returns information about the connection.", Local(RunClientInfo)},
     {"CLIENT HELP", 2, kConn, kNoKeys, "connection", "",
      "Returns helpful text about the different subcommands.", Local(RunHelp)},
 
@@ -125,15 +136,22 @@ const std::array kCommands = std::to_array<CommandSpec>({
      "Returns documentary information about one, multiple or all commands.", Local(RunCommandDocs)},
     {"COMMAND INFO", -2, kLoading | kStale, kNoKeys, "server", "[command-name...]",
      "Returns information about one, multiple or all commands.", Local(RunCommandInfo)},
-    {"COMMAND LIST", -2, kLoading | kStale, kNoKeys, "server", "", "Returns a list of command names.",
-     Local(RunCommandList)},
+    {"COMMAND LIST", -2, kLoading | kStale, kNoKeys, "server", "",
+     "Returns a list of command names.", Local(RunCommandList)},
     {"COMMAND HELP", 2, kLoading | kStale, kNoKeys, "server", "",
      "Returns helpful text about the different subcommands.", Local(RunHelp)},
-    {"CONFIG", -2, kParent, kNoKeys, "server", "", "A container for server configuration commands.", {}},
+    {"CONFIG",
+     -2,
+     kParent,
+     kNoKeys,
+     "server",
+     "",
+     "A container for server configuration commands.",
+     {}},
     {"CONFIG GET", -3, kAdmin | kNoScript | kLoading | kStale, kNoKeys, "server", "parameter...",
      "Returns the effective values of configuration parameters.", Local(RunConfigGet)},
-    {"CONFIG SET", -4, kAdmin | kNoScript | kLoading | kStale, kNoKeys, "server", "(parameter value)...",
-     "Sets configuration parameters in-flight.", Refused(kUseConfigFile)},
+    {"CONFIG SET", -4, kAdmin | kNoScript | kLoading | kStale, kNoKeys, "server",
+     "(parameter value)...", "Sets configuration parameters in-flight.", Refused(kUseConfigFile)},
     {"CONFIG RESETSTAT", 2, kAdmin | kNoScript | kLoading | kStale, kNoKeys, "server", "",
      "Resets the server's statistics.", Refused(kUseConfigFile)},
     {"CONFIG REWRITE", 2, kAdmin | kNoScript | kLoading | kStale, kNoKeys, "server", "",
@@ -146,11 +164,16 @@ const std::array kCommands = std::to_array<CommandSpec>({
      Local(RunTime)},
 
     // ---- Redis features flod answers with its own (the connection stays open) ----
-    {"MULTI", -1, kNoScript, kNoKeys, "transactions", "", "Starts a transaction.", Refused(kUseFloTxn)},
-    {"EXEC", -1, kNoScript, kNoKeys, "transactions", "", "Executes a transaction.", Refused(kUseFloTxn)},
-    {"DISCARD", -1, kNoScript, kNoKeys, "transactions", "", "Discards a transaction.", Refused(kUseFloTxn)},
-    {"WATCH", -1, kNoScript, kNoKeys, "transactions", "key...", "Monitors changes to keys.", Refused(kUseCas)},
-    {"UNWATCH", -1, kNoScript, kNoKeys, "transactions", "", "Forgets watched keys.", Refused(kUseCas)},
+    {"MULTI", -1, kNoScript, kNoKeys, "transactions", "", "Starts a transaction.",
+     Refused(kUseFloTxn)},
+    {"EXEC", -1, kNoScript, kNoKeys, "transactions", "", "Executes a transaction.",
+     Refused(kUseFloTxn)},
+    {"DISCARD", -1, kNoScript, kNoKeys, "transactions", "", "Discards a transaction.",
+     Refused(kUseFloTxn)},
+    {"WATCH", -1, kNoScript, kNoKeys, "transactions", "key...", "Monitors changes to keys.",
+     Refused(kUseCas)},
+    {"UNWATCH", -1, kNoScript, kNoKeys, "transactions", "", "Forgets watched keys.",
+     Refused(kUseCas)},
     {"EVAL", -1, kNoScript, kNoKeys, "scripting", "script numkeys [key...] [arg...]",
      "Executes a server-side Lua script.", Refused(kUseActions)},
     {"EVALSHA", -1, kNoScript, kNoKeys, "scripting", "sha1 numkeys [key...] [arg...]",
@@ -167,8 +190,8 @@ const std::array kCommands = std::to_array<CommandSpec>({
      "Invokes a function.", Refused(kUseActions)},
     {"FCALL_RO", -1, kNoScript, kNoKeys, "scripting", "function numkeys [key...] [arg...]",
      "Invokes a read-only function.", Refused(kUseActions)},
-    {"SUBSCRIBE", -1, kNoScript, kNoKeys, "pubsub", "channel...", "Listens for messages published to channels.",
-     Refused(kUseStreams)},
+    {"SUBSCRIBE", -1, kNoScript, kNoKeys, "pubsub", "channel...",
+     "Listens for messages published to channels.", Refused(kUseStreams)},
     {"PSUBSCRIBE", -1, kNoScript, kNoKeys, "pubsub", "pattern...",
      "Listens for messages published to channels that match patterns.", Refused(kUseStreams)},
     {"SSUBSCRIBE", -1, kNoScript, kNoKeys, "pubsub", "shardchannel...",
@@ -176,27 +199,14 @@ const std::array kCommands = std::to_array<CommandSpec>({
     {"UNSUBSCRIBE", -1, kNoScript, kNoKeys, "pubsub", "[channel...]",
      "Stops listening to messages posted to channels.", Refused(kUseStreams)},
     {"PUNSUBSCRIBE", -1, kNoScript, kNoKeys, "pubsub", "[pattern...]",
-     "Stops listening to messages published to channels that match patterns.", Refused(kUseStreams)},
-    {"PUBLISH", -1, kNoScript, kNoKeys, "pubsub", "channel message", "Posts a message to a channel.",
+     "Stops listening to messages published to channels that match patterns.",
      Refused(kUseStreams)},
+    {"PUBLISH", -1, kNoScript, kNoKeys, "pubsub", "channel message",
+     "Posts a message to a channel.", Refused(kUseStreams)},
 });
 
-struct NameHash {
-  using is_transparent = void;
-  size_t operator()(std::string_view name) const { return std::hash<std::string_view>{}(name); }
-};
-
-// Rows by lower-case name ("get", "client setname").
-const std::unordered_map<std::string, const CommandSpec*, NameHash, std::equal_to<>>& Index() {
-  static const auto index = [] {
-    std::unordered_map<std::string, const CommandSpec*, NameHash, std::equal_to<>> map;
-    for (const CommandSpec& spec : kCommands) map.emplace(ToLower(spec.name), &spec);
-    return map;
-  }();
-  return index;
-}
-
-// Lower-cases `name` into `buffer`; nullopt when it is too long to be any command's name.
+// Lower-cases `name` into `buffer` after `offset` bytes already there; nullopt when it is too
+// long to be any command's name.
 std::optional<std::string_view> LowerInto(std::string_view name, std::array<char, 64>& buffer,
                                           size_t offset = 0) {
   if (offset + name.size() > buffer.size()) return std::nullopt;
@@ -207,43 +217,47 @@ std::optional<std::string_view> LowerInto(std::string_view name, std::array<char
   return std::string_view(buffer.data(), offset + name.size());
 }
 
-const CommandSpec* Lookup(std::string_view lower) {
-  const auto& index = Index();
-  const auto it = index.find(lower);
-  return it == index.end() ? nullptr : it->second;
-}
-
 }  // namespace
 
-std::span<const CommandSpec> AllCommands() { return kCommands; }
+CommandTable::CommandTable(std::span<const CommandSpec> rows) : rows_(rows) {
+  for (const CommandSpec& spec : rows_) by_name_.emplace(ToLower(spec.name), &spec);
+}
 
-const CommandSpec* FindCommand(std::string_view name) {
+const CommandSpec* CommandTable::Find(std::string_view name) const {
   std::array<char, 64> buffer;
   const std::optional<std::string_view> lower = LowerInto(name, buffer);
   if (!lower || lower->find(' ') != std::string_view::npos) return nullptr;
-  return Lookup(*lower);
+  const auto it = by_name_.find(*lower);
+  return it == by_name_.end() ? nullptr : it->second;
 }
 
-const CommandSpec* FindSubcommand(const CommandSpec& parent, std::string_view name) {
+const CommandSpec* CommandTable::FindSubcommand(const CommandSpec& parent,
+                                                std::string_view name) const {
   std::array<char, 64> buffer;
   const std::optional<std::string_view> prefix = LowerInto(parent.name, buffer);
   if (!prefix || prefix->size() + 1 >= buffer.size()) return nullptr;
   buffer[prefix->size()] = ' ';
   const std::optional<std::string_view> full = LowerInto(name, buffer, prefix->size() + 1);
   if (!full) return nullptr;
-  return Lookup(*full);
+  const auto it = by_name_.find(*full);
+  return it == by_name_.end() ? nullptr : it->second;
 }
 
-std::vector<const CommandSpec*> SubcommandsOf(const CommandSpec& parent) {
+std::vector<const CommandSpec*> CommandTable::SubcommandsOf(const CommandSpec& parent) const {
   std::vector<const CommandSpec*> subcommands;
   if ((parent.flags & kParent) == 0) return subcommands;
-  for (const CommandSpec& spec : kCommands) {
+  for (const CommandSpec& spec : rows_) {
     if (spec.name.size() > parent.name.size() && spec.name.starts_with(parent.name) &&
         spec.name[parent.name.size()] == ' ') {
       subcommands.push_back(&spec);
     }
   }
   return subcommands;
+}
+
+const CommandTable& DefaultCommandTable() {
+  static const CommandTable table(kCommands);
+  return table;
 }
 
 std::string FullName(const CommandSpec& spec) {

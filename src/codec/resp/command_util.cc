@@ -46,7 +46,8 @@ std::optional<int64_t> ParseInteger(std::string_view text) {
     if (magnitude > (std::numeric_limits<uint64_t>::max() - digit) / 10) return std::nullopt;
     magnitude = magnitude * 10 + digit;
   }
-  const uint64_t limit = static_cast<uint64_t>(std::numeric_limits<int64_t>::max()) + (negative ? 1 : 0);
+  const uint64_t limit =
+      static_cast<uint64_t>(std::numeric_limits<int64_t>::max()) + (negative ? 1 : 0);
   if (magnitude > limit) return std::nullopt;
   if (negative) return static_cast<int64_t>(0 - magnitude);
   return static_cast<int64_t>(magnitude);

@@ -28,8 +28,8 @@ bool ParseSetOptions(Args args, Options& options, RespWriter& out) {
     } else if (EqualsIgnoreCase(option, "KEEPTTL") && !has_expiry) {
       options.keep_ttl = true;
       has_expiry = true;
-    } else if ((EqualsIgnoreCase(option, "EX") || EqualsIgnoreCase(option, "PX")) &&
-               !has_expiry && i + 1 < args.size()) {
+    } else if ((EqualsIgnoreCase(option, "EX") || EqualsIgnoreCase(option, "PX")) && !has_expiry &&
+               i + 1 < args.size()) {
       const std::optional<int64_t> amount = ParseInteger(args[++i]);
       if (!amount) {
         out.Error(kErrNotInteger);

@@ -50,8 +50,12 @@ bool ReadDoubleQuoted(std::string_view line, size_t& i, std::string& arg) {
     }
     if (c == '\\' && i + 1 < line.size()) {
       const char e = line[i + 1];
-      arg.push_back(e == 'n' ? '\n' : e == 'r' ? '\r' : e == 't' ? '\t' : e == 'b' ? '\b'
-                    : e == 'a' ? '\a' : e);
+      arg.push_back(e == 'n'   ? '\n'
+                    : e == 'r' ? '\r'
+                    : e == 't' ? '\t'
+                    : e == 'b' ? '\b'
+                    : e == 'a' ? '\a'
+                               : e);
       i += 2;
       continue;
     }
@@ -151,8 +155,9 @@ ParseStatus RespParser::ParseMultibulk(std::string_view input, ParsedCommand& co
   if (expected_args_ == 0) {
     int64_t count = 0;
     size_t next = 0;
-    ParseStatus status = ReadLengthLine(input, 0, count, next, "Protocol error: too big mbulk count string",
-                                        "Protocol error: invalid multibulk length", command);
+    ParseStatus status =
+        ReadLengthLine(input, 0, count, next, "Protocol error: too big mbulk count string",
+                       "Protocol error: invalid multibulk length", command);
     if (status != ParseStatus::kCommand) return status;
     if (count > static_cast<int64_t>(limits_.max_arguments)) {
       command.error = "Protocol error: invalid multibulk length";
@@ -175,8 +180,9 @@ ParseStatus RespParser::ParseMultibulk(std::string_view input, ParsedCommand& co
       }
       int64_t length = 0;
       size_t next = 0;
-      ParseStatus status = ReadLengthLine(input, pos_, length, next, "Protocol error: too big bulk count string",
-                                          "Protocol error: invalid bulk length", command);
+      ParseStatus status =
+          ReadLengthLine(input, pos_, length, next, "Protocol error: too big bulk count string",
+                         "Protocol error: invalid bulk length", command);
       if (status != ParseStatus::kCommand) return status;
       if (length < 0 || static_cast<uint64_t>(length) > limits_.max_bulk_bytes) {
         command.error = "Protocol error: invalid bulk length";

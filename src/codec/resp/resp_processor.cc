@@ -34,8 +34,9 @@ bool MayBlock(const Request& request) {
 
 }  // namespace
 
-RespProcessor::RespProcessor(RespHost& host, uint64_t client_id, ParserLimits limits)
-    : host_(host), parser_(limits), context_{client_, host} {
+RespProcessor::RespProcessor(RespHost& host, uint64_t client_id, ParserLimits limits,
+                             const CommandTable& table)
+    : host_(host), table_(table), parser_(limits), context_{client_, host} {
   client_.id = client_id;
 }
 
@@ -61,13 +62,13 @@ size_t RespProcessor::OnInput(std::string_view input) {
 
 void RespProcessor::Execute(std::span<const std::string_view> args) {
   ++commands_processed_;
-  const CommandSpec* spec = FindCommand(args[0]);
+  const CommandSpec* spec = table_.Find(args[0]);
   if (spec == nullptr) {
     RespWriter(ReadySink()).Error(UnknownCommandMessage(args));
     return;
   }
   if ((spec->flags & command_flags::kParent) != 0 && args.size() >= 2) {
-    const CommandSpec* sub = FindSubcommand(*spec, args[1]);
+    const CommandSpec* sub = table_.FindSubcommand(*spec, args[1]);
     if (sub == nullptr) {
       RespWriter(ReadySink())
           .Error("ERR unknown subcommand '" + std::string(args[1].substr(0, kQuotedArgBytes)) +

@@ -24,14 +24,13 @@ bool IsPrintableName(std::string_view name) {
 }
 
 std::string ClientLine(const ClientInfo& c) {
-  std::string line = "id=" + DecimalText(static_cast<int64_t>(c.id)) + " addr=" + c.addr +
-                     " laddr=" + c.laddr + " fd=-1 name=" + c.name +
-                     " age=" + DecimalText(c.age_s) + " idle=" + DecimalText(c.idle_s) +
-                     " flags=N db=0 sub=0 psub=0 ssub=0 multi=-1 qbuf=0 qbuf-free=0 argv-mem=0"
-                     " multi-mem=0 rbs=0 rbp=0 obl=0 oll=0 omem=0 tot-mem=0 events=r cmd=" +
-                     (c.last_command.empty() ? std::string("NULL") : c.last_command) +
-                     " user=default redir=-1 resp=2 lib-name=" + c.lib_name +
-                     " lib-ver=" + c.lib_version + "\n";
+  std::string line =
+      "id=" + DecimalText(static_cast<int64_t>(c.id)) + " addr=" + c.addr + " laddr=" + c.laddr +
+      " fd=-1 name=" + c.name + " age=" + DecimalText(c.age_s) + " idle=" + DecimalText(c.idle_s) +
+      " flags=N db=0 sub=0 psub=0 ssub=0 multi=-1 qbuf=0 qbuf-free=0 argv-mem=0"
+      " multi-mem=0 rbs=0 rbp=0 obl=0 oll=0 omem=0 tot-mem=0 events=r cmd=" +
+      (c.last_command.empty() ? std::string("NULL") : c.last_command) +
+      " user=default redir=-1 resp=2 lib-name=" + c.lib_name + " lib-ver=" + c.lib_version + "\n";
   return line;
 }
 

@@ -1,7 +1,6 @@
-#include "codec/resp/command_docs.h"
-
 #include <gtest/gtest.h>
 
+#include "codec/resp/command_docs.h"
 #include "flod/codec/resp/command_table.h"
 
 namespace flod::codec::resp {

@@ -37,7 +37,8 @@ class InProcessHost final : public RespHost {
 
   void Submit(Request request, std::function<void(Result&&)> done) override {
     request.wait.may_park = false;
-    if (std::optional<Result> invalid = dispatch::Validate(request)) return done(std::move(*invalid));
+    if (std::optional<Result> invalid = dispatch::Validate(request))
+      return done(std::move(*invalid));
     const dispatch::Route route = dispatch::RouteOf(request, static_cast<uint32_t>(shards_.size()));
     if (route.kind == dispatch::Route::Kind::kAll) {
       std::vector<Result> parts;
@@ -87,9 +88,7 @@ class InProcessHost final : public RespHost {
 class RespCommandsTest : public ::testing::Test {
  protected:
   // The reply bytes to one command.
-  std::string Run(std::initializer_list<std::string_view> args) {
-    return Send(Multibulk(args));
-  }
+  std::string Run(std::initializer_list<std::string_view> args) { return Send(Multibulk(args)); }
   std::string Send(const std::string& bytes) {
     host_.output.clear();
     EXPECT_EQ(processor_.OnInput(bytes), bytes.size());
@@ -318,7 +317,8 @@ TEST_F(RespCommandsTest, ScanMatchAndTypeFilter) {
   std::vector<std::string> matched;
   std::string cursor = "0";
   do {
-    std::vector<std::string> bulks = BulksIn(Run({"SCAN", cursor, "MATCH", "a:*", "TYPE", "string"}));
+    std::vector<std::string> bulks =
+        BulksIn(Run({"SCAN", cursor, "MATCH", "a:*", "TYPE", "string"}));
     cursor = bulks[0];
     matched.insert(matched.end(), bulks.begin() + 1, bulks.end());
   } while (cursor != "0");
@@ -479,7 +479,8 @@ TEST_F(RespCommandsTest, QuitAnswersOkAndCloses) {
 
 TEST_F(RespCommandsTest, UnknownCommandsAndArityUseRedisWording) {
   EXPECT_EQ(Run({"FOO"}), "-ERR unknown command 'FOO', with args beginning with: \r\n");
-  EXPECT_EQ(Run({"FOO", "a", "b"}), "-ERR unknown command 'FOO', with args beginning with: 'a' 'b' \r\n");
+  EXPECT_EQ(Run({"FOO", "a", "b"}),
+            "-ERR unknown command 'FOO', with args beginning with: 'a' 'b' \r\n");
   EXPECT_EQ(Run({"GET"}), "-ERR wrong number of arguments for 'get' command\r\n");
   EXPECT_EQ(Run({"GET", "a", "b"}), "-ERR wrong number of arguments for 'get' command\r\n");
   EXPECT_EQ(Run({"PING"}), "+PONG\r\n");  // the connection is still usable

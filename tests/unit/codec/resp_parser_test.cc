@@ -39,7 +39,8 @@ TEST(RespParserTest, ParsesAMultibulkCommand) {
 
 TEST(RespParserTest, ValuesAreBinarySafeWithCrLfAndNulInside) {
   const std::string value("a\r\nb\0c\r\n", 8);
-  EXPECT_EQ(ParseWhole(Multibulk({"SET", "k", value})), (std::vector<std::string>{"SET", "k", value}));
+  EXPECT_EQ(ParseWhole(Multibulk({"SET", "k", value})),
+            (std::vector<std::string>{"SET", "k", value}));
   EXPECT_EQ(ParseWhole(Multibulk({"SET", "k", ""})), (std::vector<std::string>{"SET", "k", ""}));
 }
 
@@ -74,7 +75,8 @@ TEST(RespParserTest, EveryByteBoundaryNeedsMoreUntilTheLastByte) {
     // A fresh parser given only a prefix agrees too.
     for (size_t cut = 0; cut < input.size(); ++cut) {
       RespParser fresh;
-      EXPECT_EQ(fresh.Parse(std::string_view(input).substr(0, cut), command), ParseStatus::kNeedMore);
+      EXPECT_EQ(fresh.Parse(std::string_view(input).substr(0, cut), command),
+                ParseStatus::kNeedMore);
     }
   }
 }
@@ -108,7 +110,8 @@ TEST(RespParserTest, ALargeValueArrivingInPiecesIsComplete) {
   RespParser parser;
   ParsedCommand command;
   for (size_t have = 4096; have < input.size(); have += 4096) {
-    ASSERT_EQ(parser.Parse(std::string_view(input).substr(0, have), command), ParseStatus::kNeedMore);
+    ASSERT_EQ(parser.Parse(std::string_view(input).substr(0, have), command),
+              ParseStatus::kNeedMore);
   }
   ASSERT_EQ(parser.Parse(input, command), ParseStatus::kCommand);
   EXPECT_EQ(command.args[2].size(), value.size());

@@ -63,7 +63,14 @@ void RunQuitLocal(CommandContext& context, Args, RespWriter& out) {
 
 const CommandSpec kTestRows[] = {
     {"PING", 1, 0, {}, "connection", "", "", ViaOp(BuildPingOp, ReplyText)},
-    {"BGET", 2, command_flags::kBlocking, {1, 1, 1}, "string", "key", "", ViaOp(BuildBlockingGet, ReplyText)},
+    {"BGET",
+     2,
+     command_flags::kBlocking,
+     {1, 1, 1},
+     "string",
+     "key",
+     "",
+     ViaOp(BuildBlockingGet, ReplyText)},
     {"ECHO", 2, 0, {}, "connection", "message", "", Local(RunEchoLocal)},
     {"QUIT", 1, 0, {}, "connection", "", "", Local(RunQuitLocal)},
 };

@@ -12,9 +12,11 @@
 // Arity follows Redis: n > 0 means exactly n arguments counting the name, -n at least n.
 
 #include <cstdint>
+#include <functional>
 #include <span>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "flod/codec/resp/resp_writer.h"
@@ -32,7 +34,7 @@ inline constexpr uint32_t kReadOnly = 1u << 1;  // reads data
 inline constexpr uint32_t kFast = 1u << 2;      // constant or logarithmic time
 inline constexpr uint32_t kAdmin = 1u << 3;
 inline constexpr uint32_t kNoScript = 1u << 4;
-inline constexpr uint32_t kLoading = 1u << 5;   // served while the server loads
+inline constexpr uint32_t kLoading = 1u << 5;  // served while the server loads
 inline constexpr uint32_t kStale = 1u << 6;
 inline constexpr uint32_t kBlocking = 1u << 7;  // may wait for data: holds its connection
 inline constexpr uint32_t kParent = 1u << 8;    // has subcommands
@@ -118,8 +120,7 @@ struct BuiltCommand {
 // Writes the whole answer.
 using LocalFn = void (*)(CommandContext& context, Args args, RespWriter& out);
 // Fills `built`, or writes an error reply and returns false.
-using BuildFn = bool (*)(CommandContext& context, Args args, BuiltCommand& built,
-                         RespWriter& out);
+using BuildFn = bool (*)(CommandContext& context, Args args, BuiltCommand& built, RespWriter& out);
 // Writes the answer for the Result of the built Request (on the connection's thread).
 using ReplyFn = void (*)(CommandContext& context, const ReplyNote& note, Result& result,
                          RespWriter& out);
@@ -138,26 +139,60 @@ constexpr CommandHandler Refused(std::string_view instead) {
 }
 
 struct CommandSpec {
-  std::string_view name;     // upper case; a subcommand is "PARENT SUB"
+  std::string_view name;  // upper case; a subcommand is "PARENT SUB"
   int arity = 0;
   uint32_t flags = 0;
   KeyRange keys;
-  std::string_view group;    // Redis's command group: string, generic, connection, server...
-  std::string_view syntax;   // arguments after the name, e.g. "key [NX|XX]" (see command_docs)
+  std::string_view group;   // Redis's command group: string, generic, connection, server...
+  std::string_view syntax;  // arguments after the name, e.g. "key [NX|XX]" (see command_docs)
   std::string_view summary;
   CommandHandler handler;
 
   bool is_subcommand() const { return name.find(' ') != std::string_view::npos; }
 };
 
-// Every row, commands and subcommands, in table order.
-std::span<const CommandSpec> AllCommands();
-// A command (not a subcommand) by name in any case; nullptr when unknown.
-const CommandSpec* FindCommand(std::string_view name);
-// A subcommand of `parent` by name in any case; nullptr when unknown.
-const CommandSpec* FindSubcommand(const CommandSpec& parent, std::string_view name);
-// The subcommands of `parent`, in table order.
-std::vector<const CommandSpec*> SubcommandsOf(const CommandSpec& parent);
+// Finds rows by name in any case. The processor runs the default table; tests may give it
+// a table of their own rows.
+class CommandTable {
+ public:
+  // `rows` must outlive the table.
+  explicit CommandTable(std::span<const CommandSpec> rows);
+  CommandTable(const CommandTable&) = delete;
+  CommandTable& operator=(const CommandTable&) = delete;
+
+  std::span<const CommandSpec> rows() const { return rows_; }
+  // A command (not a subcommand); nullptr when unknown.
+  const CommandSpec* Find(std::string_view name) const;
+  // A subcommand of `parent`; nullptr when unknown.
+  const CommandSpec* FindSubcommand(const CommandSpec& parent, std::string_view name) const;
+  // The subcommands of `parent`, in table order.
+  std::vector<const CommandSpec*> SubcommandsOf(const CommandSpec& parent) const;
+
+ private:
+  struct NameHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view name) const { return std::hash<std::string_view>{}(name); }
+  };
+
+  std::span<const CommandSpec> rows_;
+  std::unordered_map<std::string, const CommandSpec*, NameHash, std::equal_to<>> by_name_;
+};
+
+// Every command flod answers on RESP (command_table.cc).
+const CommandTable& DefaultCommandTable();
+
+// Shorthands for the default table.
+inline std::span<const CommandSpec> AllCommands() { return DefaultCommandTable().rows(); }
+inline const CommandSpec* FindCommand(std::string_view name) {
+  return DefaultCommandTable().Find(name);
+}
+inline const CommandSpec* FindSubcommand(const CommandSpec& parent, std::string_view name) {
+  return DefaultCommandTable().FindSubcommand(parent, name);
+}
+inline std::vector<const CommandSpec*> SubcommandsOf(const CommandSpec& parent) {
+  return DefaultCommandTable().SubcommandsOf(parent);
+}
+
 // The name Redis shows in COMMAND and in errors: "get", "client|setname".
 std::string FullName(const CommandSpec& spec);
 

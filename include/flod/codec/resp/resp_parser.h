@@ -19,9 +19,9 @@
 namespace flod::codec::resp {
 
 struct ParserLimits {
-  size_t max_arguments = 1024 * 1024;     // per multibulk command (Redis's limit)
-  size_t max_bulk_bytes = 512u << 20;     // per argument: the server passes its max frame size
-  size_t max_inline_bytes = 64 * 1024;    // an inline line, and a length line
+  size_t max_arguments = 1024 * 1024;   // per multibulk command (Redis's limit)
+  size_t max_bulk_bytes = 512u << 20;   // per argument: the server passes its max frame size
+  size_t max_inline_bytes = 64 * 1024;  // an inline line, and a length line
 };
 
 enum class ParseStatus : uint8_t { kNeedMore, kCommand, kError };
@@ -56,10 +56,10 @@ class RespParser {
 
   ParserLimits limits_;
   // Resumable state of the multibulk command at the start of the input.
-  size_t expected_args_ = 0;                        // 0 = no command in progress
-  size_t pos_ = 0;                                  // where parsing resumes
-  int64_t bulk_length_ = -1;                        // length of the argument at pos_, once read
-  std::vector<std::pair<size_t, size_t>> spans_;    // (offset, length) of each argument
+  size_t expected_args_ = 0;                      // 0 = no command in progress
+  size_t pos_ = 0;                                // where parsing resumes
+  int64_t bulk_length_ = -1;                      // length of the argument at pos_, once read
+  std::vector<std::pair<size_t, size_t>> spans_;  // (offset, length) of each argument
 };
 
 // Splits an inline command line like Redis (and redis-cli) do: spaces separate arguments,

@@ -45,7 +45,8 @@ class RespProcessor {
   // more meanwhile gets a protocol error.
   static constexpr size_t kMaxHeldBytes = 64u << 20;
 
-  RespProcessor(RespHost& host, uint64_t client_id, ParserLimits limits);
+  RespProcessor(RespHost& host, uint64_t client_id, ParserLimits limits,
+                const CommandTable& table = DefaultCommandTable());
   RespProcessor(const RespProcessor&) = delete;
   RespProcessor& operator=(const RespProcessor&) = delete;
 
@@ -78,6 +79,7 @@ class RespProcessor {
   void ProtocolError(std::string_view message);
 
   RespHost& host_;
+  const CommandTable& table_;
   RespParser parser_;
   ParsedCommand parsed_;
   ClientState client_;

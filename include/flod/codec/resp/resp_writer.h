@@ -17,12 +17,12 @@ class RespWriter {
   // -text. `text` starts with its error code ("ERR ...", "WRONGTYPE ..."); CR and LF inside
   // it become spaces so a message can never break the framing.
   void Error(std::string_view text);
-  void Integer(int64_t value);          // :value
-  void Bulk(std::string_view bytes);    // $len bytes (binary safe)
-  void BulkInteger(int64_t value);      // a bulk string holding decimal text
-  void Null();                          // $-1 (nil)
-  void NullArray();                     // *-1
-  void Array(size_t count);             // *count, then `count` values follow
+  void Integer(int64_t value);        // :value
+  void Bulk(std::string_view bytes);  // $len bytes (binary safe)
+  void BulkInteger(int64_t value);    // a bulk string holding decimal text
+  void Null();                        // $-1 (nil)
+  void NullArray();                   // *-1
+  void Array(size_t count);           // *count, then `count` values follow
   // A value already encoded as RESP (e.g. a reply built elsewhere).
   void Raw(std::string_view encoded) { out_->append(encoded); }
 

@@ -18,7 +18,8 @@ class KvKeyspaceTest : public KvFixture {
     std::string after;
     while (true) {
       const ScanBody page = BodyOf<ScanBody>(kv_.Scan(
-          kNs, KvScanOptions{.after = after, .limit = limit, .keys_only = true, .pattern = pattern}));
+          kNs,
+          KvScanOptions{.after = after, .limit = limit, .keys_only = true, .pattern = pattern}));
       for (const ScanItem& item : page.items) keys.push_back(item.key);
       EXPECT_LE(page.items.size(), limit);
       if (!page.has_more) return keys;
