@@ -5,6 +5,7 @@
 #include "flod/core/limits.h"
 #include "flod/core/shard_key.h"
 #include "flod/dispatch/handler_table.h"
+#include "name_types.h"
 
 namespace flod::dispatch {
 
@@ -36,6 +37,7 @@ std::optional<Result> Validate(const Request& request) {
 }
 
 Result Execute(ShardContext& shard, Request& request) {
+  if (std::optional<Result> clash = CheckOneTypePerName(shard, request)) return *clash;
   Result result = Handlers().Find(request.op).run(shard, request);
   if (result.ok() && HasFlag(request.op, op_flags::kWrite)) {
     shard.Wake(InfoOf(request.op).family, request.ns, request.key);

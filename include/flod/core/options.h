@@ -53,6 +53,9 @@ struct Options {
   bool no_ack = false;
   std::optional<uint64_t> idle_timeout_ms;
   std::optional<uint32_t> extend_ack_ms;
+  // Redis keeps one value per key; Flo keeps KV keys, queues and streams apart. RESP sets
+  // this so a name held by another engine answers kWrongType (dispatch/name_types.h).
+  bool one_type_per_name = false;
 };
 
 }  // namespace flod

@@ -28,6 +28,7 @@ struct RequestArgs {
   std::string consumer;            // group ops (ack/nack/touch may leave it empty)
   std::vector<StreamId> stream_ids;  // group ack/nack/touch/claim
   bool ids_are_sequences = false;  // legacy group ack: only each id's seq is known (WIRE §9)
+  bool id_auto_sequence = false;   // stream add: only stream_ids[0].ms is given (XADD <ms>-*)
   uint32_t partition_count = 1;    // stream create
   // stream batch append: headers of the record whose payload is values[i]
   std::vector<std::vector<std::pair<std::string, std::string>>> headers;

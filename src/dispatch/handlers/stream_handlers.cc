@@ -194,7 +194,13 @@ Result HandleStreamGroupLeave(ShardContext& shard, Request& request) {
 // redelivery coming due wakes the stream. Parked readers re-run in arrival order and the shard
 // drops those whose connection closed before re-running them, so no record is delivered to a
 // consumer that can no longer receive it.
+//
+// `if_exists` (Redis XREADGROUP) answers kNotFound for a missing group instead of creating it.
 Result HandleStreamGroupRead(ShardContext& shard, Request& request) {
+  if (request.options.if_exists) {
+    Result group = shard.stream.DescribeGroups(request.ns, request.key, request.args.group);
+    if (!group.ok()) return group;
+  }
   const engine::GroupReadOptions options{request.options.count.value_or(0), request.options.no_ack};
   Result result = shard.stream.GroupRead(request.ns, request.key, request.args.group,
                                          request.args.consumer, options, shard.changes);
@@ -274,6 +280,73 @@ Result HandleStreamGroupInfo(ShardContext& shard, Request& request) {
   return shard.stream.DescribeGroups(request.ns, request.key, request.args.group);
 }
 
+// ---- Redis stream commands (RESP) -------------------------------------------------------
+
+// XADD: one record with an automatic id, or the explicit one in args.stream_ids[0] (only its
+// ms with args.id_auto_sequence), headers from args.headers[0]; then the trim that MAXLEN
+// (retention_count) or MINID (stream_start: ids below it go) asks for, in the same run so no
+// reader sees the stream over its limit. `if_exists` (NOMKSTREAM) answers an empty
+// StreamAppendBody rather than create a missing stream.
+Result HandleStreamAdd(ShardContext& shard, Request& request) {
+  if (request.options.if_exists && !shard.stream.Exists(request.ns, request.key)) {
+    return Result::Ok(StreamAppendBody{});
+  }
+  engine::StreamAppendOptions options;
+  if (!request.args.stream_ids.empty()) {
+    options.id = request.args.stream_ids.front();
+    options.id_auto_sequence = request.args.id_auto_sequence;
+  }
+  engine::StreamEntry entry{std::move(request.value), {}};
+  if (!request.args.headers.empty()) entry.headers = std::move(request.args.headers.front());
+  Result appended =
+      shard.stream.Append(request.ns, request.key, std::move(entry), options, shard.changes);
+  const Options& o = request.options;
+  if (!appended.ok() || (!o.retention_count && !o.stream_start)) return appended;
+  engine::StreamTrimOptions trim;
+  trim.max_count = o.retention_count;
+  trim.before = o.stream_start;
+  Result trimmed = shard.stream.Trim(request.ns, request.key, trim, shard.changes);
+  return trimmed.ok() ? appended : trimmed;
+}
+
+// XREVRANGE: newest first between stream_end and stream_start (both inclusive). A stream
+// that does not exist reads as empty.
+Result HandleStreamReadReverse(ShardContext& shard, Request& request) {
+  engine::StreamReadOptions options = ReadOptionsOf(request);
+  options.reverse = true;
+  Result result = shard.stream.Read(request.ns, request.key, options);
+  if (result.status == Status::kNotFound) return Result::Ok(RecordsBody{});
+  return result;
+}
+
+// XGROUP SETID: the group's last delivered id becomes args.stream_ids[0], or the stream's
+// last id with stream_tail ("$").
+Result HandleStreamGroupSetCursor(ShardContext& shard, Request& request) {
+  std::optional<StreamId> cursor;
+  if (!request.options.stream_tail) {
+    if (request.args.stream_ids.empty()) {
+      return Result::Error(Status::kBadRequest, "an id or the stream's end is required");
+    }
+    cursor = request.args.stream_ids.front();
+  }
+  return shard.stream.GroupSetCursor(request.ns, request.key, request.args.group, cursor,
+                                     shard.changes);
+}
+
+// XREADGROUP with an id: the consumer's own pending records from stream_start (inclusive).
+Result HandleStreamGroupHistory(ShardContext& shard, Request& request) {
+  return shard.stream.GroupHistory(request.ns, request.key, request.args.group,
+                                   request.args.consumer,
+                                   request.options.stream_start.value_or(StreamId{}),
+                                   request.options.count.value_or(0));
+}
+
+// XGROUP DELCONSUMER: the consumer goes and its pending entries are forgotten, as in Redis.
+Result HandleStreamGroupDropConsumer(ShardContext& shard, Request& request) {
+  return shard.stream.GroupLeave(request.ns, request.key, request.args.group,
+                                 request.args.consumer, /*drop_pending=*/true, shard.changes);
+}
+
 }  // namespace
 
 void RegisterStreamHandlers(HandlerTable& table) {
@@ -296,6 +369,11 @@ void RegisterStreamHandlers(HandlerTable& table) {
   table.Register(Op::kStreamGroupClaim, HandleStreamGroupClaim);
   table.Register(Op::kStreamGroupPending, HandleStreamGroupPending);
   table.Register(Op::kStreamGroupInfo, HandleStreamGroupInfo);
+  table.Register(Op::kStreamAdd, HandleStreamAdd);
+  table.Register(Op::kStreamReadReverse, HandleStreamReadReverse);
+  table.Register(Op::kStreamGroupSetCursor, HandleStreamGroupSetCursor);
+  table.Register(Op::kStreamGroupHistory, HandleStreamGroupHistory);
+  table.Register(Op::kStreamGroupDropConsumer, HandleStreamGroupDropConsumer);
 }
 
 }  // namespace flod::dispatch
