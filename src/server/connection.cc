@@ -29,7 +29,6 @@ Connection::Connection(boost::asio::ip::tcp::socket socket, ServerRuntime& runti
       runtime_(runtime),
       shard_(shard),
       id_(id),
-      peer_gone_(std::make_shared<std::atomic<bool>>(false)),
       sniff_timer_(shard.io()) {
   boost::system::error_code ignored;
   const auto endpoint = socket_.remote_endpoint(ignored);
@@ -66,8 +65,8 @@ void Connection::OnRead(const boost::system::error_code& error, size_t bytes) {
     // give up its parked blocking requests now, so none takes a message for nobody.
     read_stopped_ = true;
     close_requested_ = true;
-    peer_gone_->store(true);
-    if (in_flight_ > 0) runtime_.shards.DropWaitersOfClosedConnections();
+    peer_gone_.store(true);
+    if (in_flight_ > 0) runtime_.shards.DropAbandonedWaiters();
     CloseIfDone();
     return;
   }
@@ -117,21 +116,29 @@ bool Connection::ChooseSession() {
 void Connection::Submit(Request request, std::function<void(Result&&)> on_result) {
   ++in_flight_;
   shard_.RequestStarted();
-  ReplyFn reply = [self = shared_from_this(), on_result = std::move(on_result)](Result&& result) {
-    --self->in_flight_;
-    self->shard_.RequestFinished();
-    if (self->socket_closed_) return;
-    on_result(std::move(result));
-    if (!self->processing_) {
-      // Replies that arrive together (from other shards, or released by one WAL flush) go
-      // out in one write: flush after the handlers already queued have run.
-      boost::asio::post(self->shard_.io(), [self] {
-        self->Write();
-        self->Read();
-      });
-    }
-  };
-  runtime_.shards.Submit(shard_.id(), std::move(request), std::move(reply), peer_gone_);
+  auto call = std::make_unique<Call>();
+  call->request = std::move(request);
+  call->origin_shard = shard_.id();
+  call->connection = shared_from_this();
+  call->done = std::move(on_result);
+  runtime_.shards.Submit(std::move(call));
+}
+
+void Connection::Finish(CallPtr call) {
+  const std::shared_ptr<Connection> self = std::move(call->connection);  // outlives the call
+  --in_flight_;
+  shard_.RequestFinished();
+  if (!socket_closed_) call->done(std::move(call->result));
+  call.reset();
+  if (processing_ || write_posted_) return;
+  // Replies that arrive together (from other shards, or released by one WAL flush) go out
+  // in one write: flush after the handlers already queued in this turn have run.
+  write_posted_ = true;
+  boost::asio::post(shard_.io(), [self] {
+    self->write_posted_ = false;
+    self->Write();
+    self->Read();
+  });
 }
 
 void Connection::Send(std::string_view bytes) { output_.append(bytes); }
@@ -177,7 +184,7 @@ void Connection::Shutdown() { CloseSocket(); }
 void Connection::CloseSocket() {
   if (socket_closed_) return;
   socket_closed_ = true;
-  peer_gone_->store(true);
+  peer_gone_.store(true);
   auto self = shared_from_this();  // Forget() drops the shard's reference
   sniff_timer_.cancel();
   boost::system::error_code ignored;

@@ -6,11 +6,13 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include <atomic>
+#include <functional>
 #include <memory>
 #include <string>
 
 #include "flod/core/request.h"
-#include "reply.h"
+#include "call.h"
 #include "session.h"
 
 namespace flod::server {
@@ -29,6 +31,10 @@ class Connection : public std::enable_shared_from_this<Connection> {
   // Sends `request` to its owner shard; `on_result` runs on this connection's thread, and
   // only while the connection is open.
   void Submit(Request request, std::function<void(Result&&)> on_result);
+  // A call of ours came back (this thread).
+  void Finish(CallPtr call);
+  // Any thread: the client has gone away (EOF or closed).
+  bool peer_gone() const { return peer_gone_.load(std::memory_order_relaxed); }
   // Queues bytes for the client; written as soon as the socket is free.
   void Send(std::string_view bytes);
   // Stops reading; closes the socket once everything queued has been written.
@@ -57,8 +63,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
   Shard& shard_;
   const uint64_t id_;
   std::string peer_;
-  ClosedFlag peer_gone_;       // set at EOF or close: parked requests of ours are dropped
+  std::atomic<bool> peer_gone_{false};  // set at EOF or close: our parked calls are dropped
   bool socket_closed_ = false;
+  bool write_posted_ = false;  // a Write is queued for the end of this loop turn
   std::unique_ptr<Session> session_;
   boost::asio::steady_timer sniff_timer_;
 

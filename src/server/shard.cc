@@ -58,39 +58,35 @@ void Shard::Join() {
   if (thread_.joinable()) thread_.join();
 }
 
-void Shard::Run(Request request, ReplyFn reply, ClosedFlag closed) {
-  if (HasFlag(request.op, op_flags::kWrite) && !log_->Writable()) {
-    reply(Result::Error(Status::kUnavailable, log_->FailureMessage()));
+void Shard::Run(CallPtr call) {
+  call->wrote = HasFlag(call->request.op, op_flags::kWrite);
+  if (call->wrote && !log_->Writable()) {
+    Complete(std::move(call), Result::Error(Status::kUnavailable, log_->FailureMessage()));
     return;
   }
-  Result result = dispatch::Execute(context_, request);
+  Result result = dispatch::Execute(context_, call->request);
   if (result.status == Status::kPending) {
-    Park(std::move(request), std::move(reply), std::move(closed));
+    Park(std::move(call));
   } else {
-    Complete(request, std::move(result), reply);
+    Complete(std::move(call), std::move(result));
   }
   ProcessWakeups();
 }
 
-void Shard::RunPart(Request request, ReplyFn reply) {
-  if (HasFlag(request.op, op_flags::kWrite) && !log_->Writable()) {
-    reply(Result::Error(Status::kUnavailable, log_->FailureMessage()));
-    return;
-  }
-  request.wait.may_park = false;
-  Result result = dispatch::Execute(context_, request);
-  Complete(request, std::move(result), reply);
-  ProcessWakeups();
+void Shard::RunPart(CallPtr call) {
+  call->request.wait.may_park = false;
+  Run(std::move(call));
 }
 
-// Replies leave only once every WAL record appended so far is flushed (and synced in sync
+// Results leave only once every WAL record appended so far is flushed (and synced in sync
 // mode), so a client never sees a write, or a read of it, that a crash could undo.
-void Shard::Complete(const Request& request, Result result, const ReplyFn& reply) {
-  if (!log_->HasUnflushed() && held_replies_.empty()) {
-    reply(std::move(result));
+void Shard::Complete(CallPtr call, Result result) {
+  call->result = std::move(result);
+  if (!log_->HasUnflushed() && held_calls_.empty()) {
+    Return(std::move(call));
     return;
   }
-  held_replies_.push_back(HeldReply{reply, std::move(result), HasFlag(request.op, op_flags::kWrite)});
+  held_calls_.push_back(std::move(call));
   ScheduleFlush();
 }
 
@@ -104,48 +100,98 @@ void Shard::FlushLog() {
   flush_posted_ = false;
   const std::string error = log_->Flush(config_.durability == Durability::kSync);
   if (!error.empty()) spdlog::error("shard {}: write-ahead log flush failed: {}", id(), error);
-  std::vector<HeldReply> held = std::move(held_replies_);
-  held_replies_.clear();
-  for (HeldReply& h : held) {
-    if (!error.empty() && h.wrote) {
-      h.reply(Result::Error(Status::kInternal, "write-ahead log failed: " + error));
+  std::vector<CallPtr> held = std::move(held_calls_);
+  held_calls_.clear();
+  for (CallPtr& call : held) {
+    if (!error.empty() && call->wrote) {
+      call->result = Result::Error(Status::kInternal, "write-ahead log failed: " + error);
+    }
+    Return(std::move(call));
+  }
+}
+
+void Shard::Return(CallPtr call) {
+  const uint32_t origin = call->origin_shard;
+  if (origin == id()) {
+    Finish(std::move(call));
+    return;
+  }
+  call->returning = true;
+  Send(origin, std::move(call));
+}
+
+void Shard::Send(uint32_t to, CallPtr call) {
+  outboxes_[to].push_back(call.release());
+  if (outbox_flush_posted_) return;
+  outbox_flush_posted_ = true;
+  boost::asio::post(io_, [this] { FlushOutboxes(); });
+}
+
+void Shard::FlushOutboxes() {
+  outbox_flush_posted_ = false;
+  for (size_t to = 0; to < outboxes_.size(); ++to) {
+    if (!outboxes_[to].empty()) peers_[to]->Accept(outboxes_[to]);
+  }
+}
+
+void Shard::Accept(std::vector<Call*>& batch) {
+  bool post_drain = false;
+  {
+    std::lock_guard lock(inbox_mu_);
+    inbox_.insert(inbox_.end(), batch.begin(), batch.end());
+    post_drain = !inbox_drain_posted_;
+    inbox_drain_posted_ = true;
+  }
+  batch.clear();
+  if (post_drain) boost::asio::post(io_, [this] { DrainInbox(); });
+}
+
+void Shard::DrainInbox() {
+  std::vector<Call*> batch;
+  {
+    std::lock_guard lock(inbox_mu_);
+    batch.swap(inbox_);
+    inbox_drain_posted_ = false;
+  }
+  for (Call* raw : batch) {
+    CallPtr call(raw);
+    if (call->returning) {
+      Finish(std::move(call));
+    } else if (call->part) {
+      RunPart(std::move(call));
     } else {
-      h.reply(std::move(h.result));
+      Run(std::move(call));
     }
   }
 }
 
-void Shard::Park(Request request, ReplyFn reply, ClosedFlag closed) {
-  const uint32_t wait_ms = WaitMsOf(request);
-  const dispatch::WakeKey key = WakeKeyOf(request);
-  auto parked = std::make_shared<ParkedRequest>(io_, std::move(request), std::move(reply),
-                                                std::move(closed));
-  waiters_.Park(key, std::move(parked), wait_ms);
+void Shard::Park(CallPtr call) {
+  const uint32_t wait_ms = WaitMsOf(call->request);
+  const dispatch::WakeKey key = WakeKeyOf(call->request);
+  waiters_.Park(key, std::make_shared<ParkedCall>(io_, std::move(call)), wait_ms);
 }
 
 void Shard::RetryParked(const Waiters::Parked& parked) {
   if (parked->finished) return;
-  if (parked->closed && parked->closed->load()) {
-    // Nobody to answer: give up before it takes anything. The reply still runs, so the
+  if (parked->call->Abandoned()) {
+    // Nobody to answer: give up before it takes anything. The call still goes back, so the
     // connection's count of requests in flight comes back to zero and it can close.
-    waiters_.Finish(parked);
-    parked->reply(Result::Error(Status::kUnavailable, "connection closed"));
+    Complete(waiters_.Finish(parked), Result::Error(Status::kUnavailable, "connection closed"));
     return;
   }
-  Result result = dispatch::Execute(context_, parked->request);
+  Result result = dispatch::Execute(context_, parked->call->request);
   if (result.status == Status::kPending) return;
-  waiters_.Finish(parked);
-  Complete(parked->request, std::move(result), parked->reply);
+  Complete(waiters_.Finish(parked), std::move(result));
 }
 
-void Shard::DropClosedWaiters() {
+void Shard::DropAbandonedWaiters() {
   for (const Waiters::Parked& parked : waiters_.All()) {
-    if (parked->closed && parked->closed->load()) RetryParked(parked);
+    if (parked->call->Abandoned()) RetryParked(parked);
   }
 }
 
 void Shard::OnDeadline(const Waiters::Parked& parked) {
-  parked->request.wait.may_park = false;
+  parked->call->request.wait.may_park = false;
   RetryParked(parked);
   ProcessWakeups();
 }
@@ -221,7 +267,7 @@ void Shard::BeginDrain() {
   draining_ = true;
   for (auto& [raw, connection] : connections_) connection->StopReading();
   for (const Waiters::Parked& parked : waiters_.All()) {
-    parked->request.wait.may_park = false;
+    parked->call->request.wait.may_park = false;
     RetryParked(parked);
   }
   ProcessWakeups();
@@ -229,7 +275,7 @@ void Shard::BeginDrain() {
 }
 
 void Shard::CheckDrained() {
-  if (in_flight_ == 0 && held_replies_.empty()) {
+  if (in_flight_ == 0 && held_calls_.empty()) {
     drained_ = true;
     return;
   }

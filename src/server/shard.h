@@ -9,6 +9,7 @@
 
 #include <atomic>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <thread>
 #include <unordered_map>
@@ -17,7 +18,7 @@
 #include "flod/core/clock.h"
 #include "flod/dispatch/shard_context.h"
 #include "flod/server/config.h"
-#include "reply.h"
+#include "call.h"
 #include "shard_log.h"
 #include "waiters.h"
 
@@ -42,14 +43,22 @@ class Shard {
   void StartThread();
   void Join();
 
-  // Runs `request` (this shard owns it). A request that must wait is parked; `reply` is
-  // called once, on this thread, when the result is final and as durable as configured.
-  void Run(Request request, ReplyFn reply, ClosedFlag closed);
-  // Runs this shard's part of a fan-out op.
-  void RunPart(Request request, ReplyFn reply);
+  // Tells the shard its peers, in shard order (before any thread starts).
+  void SetPeers(std::vector<Shard*> peers) { peers_ = std::move(peers); outboxes_.resize(peers_.size()); }
 
-  // Answers (with an error nobody reads) the parked requests whose connection went away.
-  void DropClosedWaiters();
+  // Runs `call` (this shard owns it). A call that must wait is parked. Its result goes back
+  // to its origin once it is final and as durable as configured.
+  void Run(CallPtr call);
+  // Runs this shard's part of a fan-out op.
+  void RunPart(CallPtr call);
+  // Sends `call` to shard `to` (or back to its origin when call->returning). Calls leave in
+  // one batch per destination at the end of this loop turn: one wake-up per batch.
+  void Send(uint32_t to, CallPtr call);
+  // Any thread: takes a batch of calls sent by another shard.
+  void Accept(std::vector<Call*>& batch);
+
+  // Gives up the parked calls whose connection went away.
+  void DropAbandonedWaiters();
 
   // Connection bookkeeping (connections living on this shard).
   void Adopt(const std::shared_ptr<Connection>& connection);
@@ -70,11 +79,15 @@ class Shard {
   void Finalize();
 
  private:
-  void Complete(const Request& request, Result result, const ReplyFn& reply);
+  // The result is final: back to the origin after the end-of-turn WAL flush.
+  void Complete(CallPtr call, Result result);
+  void Return(CallPtr call);
   void FlushLog();
   // Flushes at the end of this loop turn records that no reply waits for (maintenance).
   void ScheduleFlush();
-  void Park(Request request, ReplyFn reply, ClosedFlag closed);
+  void Park(CallPtr call);
+  void FlushOutboxes();
+  void DrainInbox();
   void RetryParked(const Waiters::Parked& parked);
   void OnDeadline(const Waiters::Parked& parked);
   void ProcessWakeups();
@@ -96,13 +109,15 @@ class Shard {
   std::optional<int64_t> due_timer_at_ms_;  // wall-clock ms the due timer fires at
   std::thread thread_;
 
-  struct HeldReply {
-    ReplyFn reply;
-    Result result;
-    bool wrote;
-  };
-  std::vector<HeldReply> held_replies_;  // waiting for the end-of-turn WAL flush
+  std::vector<CallPtr> held_calls_;  // finished, waiting for the end-of-turn WAL flush
   bool flush_posted_ = false;
+
+  std::vector<Shard*> peers_;
+  std::vector<std::vector<Call*>> outboxes_;  // by destination; this thread only
+  bool outbox_flush_posted_ = false;
+  std::mutex inbox_mu_;                        // guards inbox_ and inbox_drain_posted_
+  std::vector<Call*> inbox_;
+  bool inbox_drain_posted_ = false;
 
   std::unordered_map<Connection*, std::shared_ptr<Connection>> connections_;
   uint64_t in_flight_ = 0;

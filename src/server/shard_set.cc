@@ -2,81 +2,79 @@
 
 #include <boost/asio/post.hpp>
 
+#include "connection.h"
 #include "flod/dispatch/dispatcher.h"
 
 namespace flod::server {
 
-ShardSet::ShardSet(std::vector<std::unique_ptr<Shard>> shards) : shards_(std::move(shards)) {}
+bool Call::Abandoned() const { return connection && connection->peer_gone(); }
 
-ReplyFn ShardSet::BackTo(uint32_t origin, ReplyFn reply) {
-  boost::asio::io_context* home = &shards_[origin]->io();
-  return [home, reply = std::move(reply)](Result&& result) {
-    boost::asio::post(*home, [reply, result = std::move(result)]() mutable {
-      reply(std::move(result));
-    });
-  };
+void Finish(CallPtr call) {
+  if (call->connection) {
+    Connection& connection = *call->connection;
+    connection.Finish(std::move(call));
+  } else {
+    call->done(std::move(call->result));
+  }
 }
 
-void ShardSet::Submit(uint32_t origin, Request request, ReplyFn reply, ClosedFlag closed) {
-  const dispatch::Route route = dispatch::RouteOf(request, size());
-  switch (route.kind) {
-    case dispatch::Route::Kind::kAll:
-      FanOut(origin, std::move(request), std::move(reply));
-      return;
-    case dispatch::Route::Kind::kLocal:
-      shards_[origin]->Run(std::move(request), std::move(reply), std::move(closed));
-      return;
-    case dispatch::Route::Kind::kOwner:
-      break;
-  }
-  if (route.shard == origin) {
-    shards_[origin]->Run(std::move(request), std::move(reply), std::move(closed));
-    return;
-  }
-  Shard* owner = shards_[route.shard].get();
-  boost::asio::post(owner->io(), [owner, request = std::move(request),
-                                  reply = BackTo(origin, std::move(reply)),
-                                  closed = std::move(closed)]() mutable {
-    owner->Run(std::move(request), std::move(reply), std::move(closed));
-  });
+ShardSet::ShardSet(std::vector<std::unique_ptr<Shard>> shards) : shards_(std::move(shards)) {
+  std::vector<Shard*> peers;
+  for (auto& shard : shards_) peers.push_back(shard.get());
+  for (auto& shard : shards_) shard->SetPeers(peers);
 }
 
-void ShardSet::DropWaitersOfClosedConnections() {
+void ShardSet::Submit(CallPtr call) {
+  const uint32_t origin = call->origin_shard;
+  const dispatch::Route route = dispatch::RouteOf(call->request, size());
+  if (route.kind == dispatch::Route::Kind::kAll) {
+    FanOut(std::move(call));
+  } else if (route.kind == dispatch::Route::Kind::kLocal || route.shard == origin) {
+    shards_[origin]->Run(std::move(call));
+  } else {
+    shards_[origin]->Send(route.shard, std::move(call));
+  }
+}
+
+void ShardSet::DropAbandonedWaiters() {
   for (auto& shard : shards_) {
-    boost::asio::post(shard->io(), [target = shard.get()] { target->DropClosedWaiters(); });
+    boost::asio::post(shard->io(), [target = shard.get()] { target->DropAbandonedWaiters(); });
   }
 }
 
 namespace {
 
-// Lives on the origin shard; every part's result is posted back there before it is stored.
+// Lives on the origin shard: every part's result is finished there.
 struct Gather {
-  Request request;
+  CallPtr whole;
   std::vector<Result> parts;
-  size_t remaining;
-  ReplyFn reply;
+  size_t remaining = 0;
 };
 
 }  // namespace
 
-void ShardSet::FanOut(uint32_t origin, Request request, ReplyFn reply) {
-  auto gather = std::make_shared<Gather>(
-      Gather{std::move(request), std::vector<Result>(size()), size(), std::move(reply)});
+void ShardSet::FanOut(CallPtr call) {
+  const uint32_t origin = call->origin_shard;
+  auto gather = std::make_shared<Gather>();
+  gather->whole = std::move(call);
+  gather->parts.resize(size());
+  gather->remaining = size();
   for (uint32_t shard = 0; shard < size(); ++shard) {
-    ReplyFn store_part = [gather, shard](Result&& part) {
-      gather->parts[shard] = std::move(part);
+    auto part = std::make_unique<Call>();
+    part->request = gather->whole->request;
+    part->origin_shard = origin;
+    part->part = true;
+    part->done = [gather, shard](Result&& result) {
+      gather->parts[shard] = std::move(result);
       if (--gather->remaining > 0) return;
-      gather->reply(dispatch::Merge(gather->request, gather->parts));
+      gather->whole->result = dispatch::Merge(gather->whole->request, gather->parts);
+      Finish(std::move(gather->whole));
     };
-    Shard* target = shards_[shard].get();
     if (shard == origin) {
-      target->RunPart(gather->request, std::move(store_part));
-      continue;
+      shards_[origin]->RunPart(std::move(part));
+    } else {
+      shards_[origin]->Send(shard, std::move(part));
     }
-    boost::asio::post(target->io(), [target, request = gather->request,
-                                     done = BackTo(origin, std::move(store_part))]() mutable {
-      target->RunPart(std::move(request), std::move(done));
-    });
   }
 }
 

@@ -22,7 +22,7 @@ void Waiters::Park(const dispatch::WakeKey& key, Parked parked, uint32_t wait_ms
   by_key_[parked->key].push_back(parked);
   ++count_;
   parked->timer.expires_after(std::chrono::milliseconds(wait_ms));
-  std::weak_ptr<ParkedRequest> weak = parked;
+  std::weak_ptr<ParkedCall> weak = parked;
   parked->timer.async_wait([this, weak](const boost::system::error_code& error) {
     if (error) return;  // cancelled: finished by a wake-up
     if (auto p = weak.lock(); p && !p->finished) on_deadline_(p);
@@ -45,15 +45,17 @@ std::vector<Waiters::Parked> Waiters::WaitingOn(const dispatch::WakeKey& key) {
   return out;
 }
 
-void Waiters::Finish(const Parked& parked) {
-  if (parked->finished) return;
+CallPtr Waiters::Finish(const Parked& parked) {
+  if (parked->finished) return nullptr;
   parked->finished = true;
   parked->timer.cancel();
   auto it = by_key_.find(parked->key);
-  if (it == by_key_.end()) return;
-  it->second.remove(parked);
-  if (it->second.empty()) by_key_.erase(it);
-  --count_;
+  if (it != by_key_.end()) {
+    it->second.remove(parked);
+    if (it->second.empty()) by_key_.erase(it);
+    --count_;
+  }
+  return std::move(parked->call);
 }
 
 std::vector<Waiters::Parked> Waiters::All() {

@@ -1,5 +1,5 @@
 #pragma once
-// Requests parked on one shard until the thing they wait for changes or their time is up.
+// Calls parked on one shard until the thing they wait for changes or their time is up.
 // Owned by a Shard and used only on its thread.
 
 #include <boost/asio/io_context.hpp>
@@ -12,19 +12,15 @@
 #include <unordered_map>
 #include <vector>
 
-#include "flod/core/request.h"
+#include "call.h"
 #include "flod/dispatch/shard_context.h"
-#include "reply.h"
 
 namespace flod::server {
 
-struct ParkedRequest {
-  ParkedRequest(boost::asio::io_context& io, Request r, ReplyFn reply_fn, ClosedFlag closed_flag)
-      : request(std::move(r)), reply(std::move(reply_fn)), closed(std::move(closed_flag)), timer(io) {}
+struct ParkedCall {
+  ParkedCall(boost::asio::io_context& io, CallPtr c) : call(std::move(c)), timer(io) {}
 
-  Request request;
-  ReplyFn reply;
-  ClosedFlag closed;
+  CallPtr call;
   boost::asio::steady_timer timer;
   std::string key;  // where it is filed
   bool finished = false;
@@ -32,17 +28,17 @@ struct ParkedRequest {
 
 class Waiters {
  public:
-  using Parked = std::shared_ptr<ParkedRequest>;
+  using Parked = std::shared_ptr<ParkedCall>;
 
-  // `on_deadline` runs (on the shard thread) when a parked request's time is up.
+  // `on_deadline` runs (on the shard thread) when a parked call's time is up.
   explicit Waiters(std::function<void(const Parked&)> on_deadline);
 
   void Park(const dispatch::WakeKey& key, Parked parked, uint32_t wait_ms);
-  // The unfinished requests filed under `key` (every key of the family when key.name is
-  // empty), oldest first, so the first waiter gets the first chance (fairness).
+  // The unfinished calls filed under `key` (every key of the family when key.name is empty),
+  // oldest first, so the first waiter gets the first chance (fairness).
   std::vector<Parked> WaitingOn(const dispatch::WakeKey& key);
-  // Marks `parked` finished and forgets it; its timer is cancelled.
-  void Finish(const Parked& parked);
+  // Marks `parked` finished and forgets it; its timer is cancelled. Returns its call.
+  CallPtr Finish(const Parked& parked);
   std::vector<Parked> All();
   size_t size() const { return count_; }
 
