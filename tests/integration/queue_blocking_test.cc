@@ -108,22 +108,19 @@ TEST_F(QueueBlockingTest, LeasesOfADisconnectedConsumerAreRedeliveredAfterTheTim
   EXPECT_EQ(survivor_tasks.Ack(redelivered), 5u);
 }
 
-// Whether the dead waiter is dropped before it runs or leases the message to nobody, the
-// message reaches a live consumer no later than one visibility timeout after the enqueue.
-TEST_F(QueueBlockingTest, ParkedDequeueOfAClosedConnectionLosesNoMessage) {
+// The server gives up a parked dequeue as soon as its client is gone, so the message goes to
+// a live consumer at once instead of waiting out a lease taken for nobody.
+TEST_F(QueueBlockingTest, ParkedDequeueOfAClosedConnectionTakesNothing) {
   auto doomed = Connect();
-  doomed->Send(kDequeue, "tasks", "", QueueCalls::DequeueOptions(1, /*visibility_ms=*/500, 10'000));
+  doomed->Send(kDequeue, "tasks", "", QueueCalls::DequeueOptions(1, {}, 10'000));
   std::this_thread::sleep_for(milliseconds(200));
   doomed->Close();
   std::this_thread::sleep_for(milliseconds(200));
 
   auto producer = Connect();
-  const auto start = Clock::now();
   const uint64_t seq = QueueCalls(*producer, "tasks").Enqueue("for the living");
   auto consumer = Connect();
-  EXPECT_EQ(SeqsOf(QueueCalls(*consumer, "tasks").Dequeue(1, {}, 5'000)),
-            std::vector<uint64_t>{seq});
-  EXPECT_LT(Clock::now() - start, std::chrono::seconds(3));
+  EXPECT_EQ(SeqsOf(QueueCalls(*consumer, "tasks").Dequeue(1)), std::vector<uint64_t>{seq});
 }
 
 // A JS client may send more requests while its dequeue is parked (WIRE.md §8.2).
