@@ -4,13 +4,16 @@
 #include "flod/codec/resp/command_table.h"
 
 #include <array>
+#include <chrono>
 #include <optional>
 
 #include "command_docs.h"
 #include "command_util.h"
 #include "json_commands.h"
 #include "kv_commands.h"
+#include "queue_commands.h"
 #include "server_commands.h"
+#include "stream_commands.h"
 
 namespace flod::codec::resp {
 namespace {
@@ -24,12 +27,16 @@ constexpr KeyRange kNoKeys{0, 0, 0};
 constexpr KeyRange kOneKey{1, 1, 1};
 constexpr KeyRange kAllKeys{1, -1, 1};
 constexpr KeyRange kKeyValuePairs{1, -1, 2};
+constexpr KeyRange kSubcommandKey{2, 2, 1};  // XGROUP CREATE key ...
+constexpr KeyRange kKeysThenTimeout{1, -2, 1};
 
 constexpr std::string_view kUseFloTxn = "Flo KV transactions (txn begin/commit) through a Flo SDK";
 constexpr std::string_view kUseCas = "compare-and-set (kv put with a version) through a Flo SDK";
 constexpr std::string_view kUseActions = "Flo actions and workers";
 constexpr std::string_view kUseStreams = "Flo streams (append, read, consumer groups)";
 constexpr std::string_view kUseConfigFile = "flod.toml or command-line flags, then a restart";
+constexpr std::string_view kUseTrim =
+    "XTRIM MAXLEN or MINID (flod streams remove records only from the front)";
 
 const std::array kCommands = std::to_array<CommandSpec>({
     // ---- Strings ----
@@ -67,8 +74,9 @@ const std::array kCommands = std::to_array<CommandSpec>({
      "Returns the expiration time in milliseconds of a key.", ViaOp(BuildKeyInfo, ReplyPttl)},
     {"PERSIST", 2, kWrite | kFast, kOneKey, "generic", "key",
      "Removes the expiration time of a key.", ViaOp(BuildPersist, ReplyPersist)},
-    {"TYPE", 2, kRead, kOneKey, "generic", "key", "Determines the type of value stored at a key.",
-     ViaOp(BuildKeyInfo, ReplyType)},
+    {"TYPE", 2, kRead, kOneKey, "generic", "key",
+     "Determines the type of value stored at a key (string, ReJSON-RL, stream, list).",
+     Flow(MakeType)},
     {"KEYS", 2, kReadOnly, kNoKeys, "generic", "pattern",
      "Returns all key names that match a pattern.", ViaOp(BuildKeys, ReplyKeys)},
     {"SCAN", -2, kReadOnly, kNoKeys, "generic", "cursor [MATCH pattern] [COUNT count] [TYPE type]",
@@ -90,6 +98,119 @@ const std::array kCommands = std::to_array<CommandSpec>({
      ViaOp(BuildJsonDel, ReplyJsonDel)},
     {"JSON.FORGET", -2, kWrite, kOneKey, "json", "key [path]", "Deletes the JSON value at a path.",
      ViaOp(BuildJsonDel, ReplyJsonDel)},
+
+    // ---- Streams ----
+    {"XADD", -5, kWrite | kFast, kOneKey, "stream",
+     "key [NOMKSTREAM] [MAXLEN|MINID [=|~] threshold [LIMIT count]] *|id (field value)...",
+     "Appends a new entry to a stream.", ViaOp(BuildXadd, ReplyXadd)},
+    {"XLEN", 2, kRead, kOneKey, "stream", "key", "Returns the number of entries in a stream.",
+     ViaOp(BuildXlen, ReplyXlen)},
+    {"XRANGE", -4, kReadOnly, kOneKey, "stream", "key start end [COUNT count]",
+     "Returns the entries of a stream within a range of IDs.", Flow(MakeXrange)},
+    {"XREVRANGE", -4, kReadOnly, kOneKey, "stream", "key end start [COUNT count]",
+     "Returns the entries of a stream within a range of IDs, newest first.", Flow(MakeXrevrange)},
+    {"XREAD", -4, kReadOnly | kBlocking, kNoKeys, "stream",
+     "[COUNT count] [BLOCK milliseconds] STREAMS key... id...",
+     "Returns entries from streams after the given IDs; BLOCK waits for new ones.",
+     Flow(MakeXread)},
+    {"XTRIM", -4, kWrite, kOneKey, "stream", "key MAXLEN|MINID [=|~] threshold [LIMIT count]",
+     "Deletes entries from the beginning of a stream.", ViaOp(BuildXtrim, ReplyXtrim)},
+    {"XDEL", -3, kWrite | kFast, kOneKey, "stream", "key id...",
+     "Deletes entries from a stream (flod: only trimming removes entries).", Refused(kUseTrim)},
+    {"XGROUP", -2, kParent, kNoKeys, "stream", "", "A container for consumer groups commands.", {}},
+    {"XGROUP CREATE", -5, kWrite, kSubcommandKey, "stream",
+     "key group id|$ [MKSTREAM] [ENTRIESREAD entries-read]",
+     "Creates a consumer group (no ack timeout, unlimited deliveries, as in Redis).",
+     Flow(MakeXgroupCreate)},
+    {"XGROUP CREATECONSUMER", 5, kWrite, kSubcommandKey, "stream", "key group consumer",
+     "Creates a consumer in a consumer group.", Flow(MakeXgroupCreateConsumer)},
+    {"XGROUP DELCONSUMER", 5, kWrite, kSubcommandKey, "stream", "key group consumer",
+     "Deletes a consumer from a consumer group; its pending entries are forgotten.",
+     ViaOp(BuildXgroupDelConsumer, ReplyGroupCount)},
+    {"XGROUP DESTROY", 4, kWrite, kSubcommandKey, "stream", "key group",
+     "Destroys a consumer group.", ViaOp(BuildXgroupDestroy, ReplyGroupCount)},
+    {"XGROUP SETID", -5, kWrite, kSubcommandKey, "stream",
+     "key group id|$ [ENTRIESREAD entries-read]", "Sets the last-delivered ID of a consumer group.",
+     ViaOp(BuildXgroupSetId, ReplyGroupOk)},
+    {"XGROUP HELP", 2, kLoading | kStale, kNoKeys, "stream", "",
+     "Returns helpful text about the different subcommands.", Local(RunHelp)},
+    {"XREADGROUP", -7, kWrite | kBlocking, kNoKeys, "stream",
+     "GROUP group consumer [COUNT count] [BLOCK milliseconds] [NOACK] STREAMS key... id...",
+     "Delivers entries of streams to a consumer of a group (> for new ones, an ID for its own "
+     "pending ones); BLOCK waits for new ones.",
+     Flow(MakeXreadgroup)},
+    {"XACK", -4, kWrite | kFast, kOneKey, "stream", "key group id...",
+     "Acknowledges entries of a consumer group's pending list.", ViaOp(BuildXack, ReplyXack)},
+    {"XPENDING", -3, kReadOnly, kOneKey, "stream",
+     "key group [[IDLE min-idle-time] start end count [consumer]]",
+     "Returns the pending entries of a consumer group, or their summary.",
+     ViaOp(BuildXpending, ReplyXpending)},
+    {"XCLAIM", -6, kWrite | kFast, kOneKey, "stream",
+     "key group consumer min-idle-time id... [JUSTID]",
+     "Moves pending entries idle long enough to another consumer.",
+     ViaOp(BuildXclaim, ReplyXclaim)},
+    {"XAUTOCLAIM", -6, kWrite | kFast, kOneKey, "stream",
+     "key group consumer min-idle-time start [COUNT count] [JUSTID]",
+     "Moves pending entries idle long enough to another consumer, scanning from an ID.",
+     ViaOp(BuildXautoclaim, ReplyXautoclaim)},
+    {"XINFO",
+     -2,
+     kParent,
+     kNoKeys,
+     "stream",
+     "",
+     "A container for stream introspection commands.",
+     {}},
+    {"XINFO STREAM", -3, kReadOnly, kSubcommandKey, "stream", "key",
+     "Returns information about a stream.", Flow(MakeXinfoStream)},
+    {"XINFO GROUPS", 3, kReadOnly, kSubcommandKey, "stream", "key",
+     "Returns the consumer groups of a stream.", ViaOp(BuildXinfoGroups, ReplyXinfoGroups)},
+    {"XINFO CONSUMERS", 4, kReadOnly, kSubcommandKey, "stream", "key group",
+     "Returns the consumers of a consumer group.", ViaOp(BuildXinfoConsumers, ReplyXinfoConsumers)},
+    {"XINFO HELP", 2, kLoading | kStale, kNoKeys, "stream", "",
+     "Returns helpful text about the different subcommands.", Local(RunHelp)},
+
+    // ---- Lists: Flo queues (a pop leases the message) ----
+    {"LPUSH", -3, kWrite | kFast, kOneKey, "list", "key element...",
+     "Enqueues messages on a queue; answers its number of ready messages.", Flow(MakeLpush)},
+    {"RPOP", -2, kWrite | kFast, kOneKey, "list", "key [count]",
+     "Dequeues (leases) the oldest ready messages of a queue.", ViaOp(BuildRpop, ReplyRpop)},
+    {"BRPOP", -3, kWrite | kBlocking, kKeysThenTimeout, "list", "key... timeout",
+     "Dequeues (leases) a message from the first queue that has one, waiting when all are "
+     "empty (timeout in seconds, 0 = forever).",
+     Flow(MakeBrpop)},
+    {"LLEN", 2, kRead, kOneKey, "list", "key", "Returns the number of ready messages of a queue.",
+     ViaOp(BuildLlen, ReplyLlen)},
+
+    // ---- Flo queues: the rest of the lease cycle ----
+    {"QPOP", -2, kWrite | kBlocking, kOneKey, "queue",
+     "key [COUNT count] [VISIBILITY milliseconds] [BLOCK milliseconds]",
+     "Leases ready messages; answers [seq, payload, deliveries] for each (BLOCK 0 = forever).",
+     Flow(MakeQpop)},
+    {"QACK", -2, kWrite | kFast, kOneKey, "queue", "key [seq...]",
+     "Acknowledges (removes) leased messages; no seqs = this connection's last pop of the queue.",
+     ViaOp(BuildQack, ReplyQueueCount)},
+    {"QNACK", -2, kWrite | kFast, kOneKey, "queue", "key [seq...] [DLQ] [DELAY milliseconds]",
+     "Returns leased messages to the queue, or to its dead-letter queue.",
+     ViaOp(BuildQnack, ReplyQueueCount)},
+    {"QTOUCH", -2, kWrite | kFast, kOneKey, "queue", "key [seq...] [VISIBILITY milliseconds]",
+     "Extends the leases of messages.", ViaOp(BuildQtouch, ReplyQueueCount)},
+    {"QPEEK", -2, kRead, kOneKey, "queue", "key [COUNT count]",
+     "Returns ready messages without leasing them.", ViaOp(BuildQpeek, ReplyQueueMessages)},
+    {"QDLQ", -2, kReadOnly, kOneKey, "queue", "key [LIMIT count]",
+     "Returns the messages of a queue's dead-letter queue, oldest first.",
+     ViaOp(BuildQdlq, ReplyQueueMessages)},
+    {"QREQUEUE", -3, kWrite, kOneKey, "queue", "key seq...",
+     "Moves dead-lettered messages back to the queue.", ViaOp(BuildQrequeue, ReplyQueueCount)},
+    {"QDLQDEL", -3, kWrite, kOneKey, "queue", "key seq...", "Deletes dead-lettered messages.",
+     ViaOp(BuildQdlqdel, ReplyQueueCount)},
+    {"QSTATS", 2, kRead, kOneKey, "queue", "key",
+     "Returns a queue's counts (ready, in flight, delayed, dead-lettered, totals).",
+     ViaOp(BuildQstats, ReplyQstats)},
+    {"QPURGE", 2, kWrite, kOneKey, "queue", "key",
+     "Removes every ready and delayed message of a queue.", ViaOp(BuildQpurge, ReplyQueueCount)},
+    {"QLIST", 1, kReadOnly, kNoKeys, "queue", "", "Lists the queues of the default namespace.",
+     ViaOp(BuildQlist, ReplyQlist)},
 
     // ---- Connection ----
     {"PING", -1, kFast | kStale | kLoading, kNoKeys, "connection", "[message]",
@@ -218,6 +339,12 @@ std::optional<std::string_view> LowerInto(std::string_view name, std::array<char
 }
 
 }  // namespace
+
+int64_t CommandHost::NowMs() const {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
 
 CommandTable::CommandTable(std::span<const CommandSpec> rows) : rows_(rows) {
   for (const CommandSpec& spec : rows_) by_name_.emplace(ToLower(spec.name), &spec);

@@ -72,6 +72,12 @@ Request MakeRequest(Op op, std::string_view key) {
   return request;
 }
 
+Request MakeTypedRequest(Op op, std::string_view key) {
+  Request request = MakeRequest(op, key);
+  request.options.one_type_per_name = true;
+  return request;
+}
+
 std::string WrongArityMessage(const CommandSpec& spec) {
   return "ERR wrong number of arguments for '" + FullName(spec) + "' command";
 }

@@ -33,6 +33,9 @@ std::optional<uint64_t> ParseUnsigned(std::string_view text);
 
 // A request on the namespace RESP serves.
 Request MakeRequest(Op op, std::string_view key);
+// The same for commands of one Redis type (string, JSON, list, stream): the name must not
+// hold a value of another engine (Options::one_type_per_name), else -WRONGTYPE.
+Request MakeTypedRequest(Op op, std::string_view key);
 
 // "ERR wrong number of arguments for 'get' command".
 std::string WrongArityMessage(const CommandSpec& spec);

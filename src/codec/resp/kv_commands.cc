@@ -61,7 +61,7 @@ std::vector<std::string> KeysFrom(Args args, size_t first) {
 }
 
 bool BuildIncrement(Args args, int64_t delta, BuiltCommand& built) {
-  built.request = MakeRequest(Op::kKvIncr, args[1]);
+  built.request = MakeTypedRequest(Op::kKvIncr, args[1]);
   built.request.args.delta = delta;
   return true;
 }
@@ -121,7 +121,7 @@ bool BuildFlush(Args args, std::string_view ns, BuiltCommand& built, RespWriter&
 // ---- Strings ---------------------------------------------------------------------------------
 
 bool BuildGet(CommandContext&, Args args, BuiltCommand& built, RespWriter&) {
-  built.request = MakeRequest(Op::kKvGet, args[1]);
+  built.request = MakeTypedRequest(Op::kKvGet, args[1]);
   return true;
 }
 
@@ -136,7 +136,7 @@ void ReplyGet(CommandContext&, const ReplyNote&, Result& result, RespWriter& out
 }
 
 bool BuildSet(CommandContext&, Args args, BuiltCommand& built, RespWriter& out) {
-  built.request = MakeRequest(Op::kKvPut, args[1]);
+  built.request = MakeTypedRequest(Op::kKvPut, args[1]);
   if (!ParseSetOptions(args, built.request.options, out)) return false;
   built.request.value.assign(args[2].data(), args[2].size());
   built.note.mode = built.request.options.return_old ? kNoteWithGet : 0;
@@ -327,13 +327,6 @@ void ReplyPttl(CommandContext&, const ReplyNote&, Result& result, RespWriter& ou
   if (result.status == Status::kNotFound) return out.Integer(-2);
   if (!result.ok() || info == nullptr) return WriteError(result, out);
   out.Integer(info->ttl_ms < 0 ? -1 : info->ttl_ms);
-}
-
-void ReplyType(CommandContext&, const ReplyNote&, Result& result, RespWriter& out) {
-  const auto* info = BodyIf<KeyInfoBody>(result);
-  if (result.status == Status::kNotFound) return out.Simple("none");
-  if (!result.ok() || info == nullptr) return WriteError(result, out);
-  out.Simple(info->kind == ValueKind::kJson ? "ReJSON-RL" : "string");
 }
 
 bool BuildPersist(CommandContext&, Args args, BuiltCommand& built, RespWriter&) {

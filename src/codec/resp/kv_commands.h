@@ -3,6 +3,9 @@
 // PTTL, PERSIST, TYPE, DBSIZE, KEYS, SCAN, FLUSHDB, FLUSHALL) as build/reply pairs over the
 // KV ops. Rows live in command_table.cc.
 
+#include <memory>
+
+#include "flod/codec/resp/command_flow.h"
 #include "flod/codec/resp/command_table.h"
 
 namespace flod::codec::resp {
@@ -31,7 +34,8 @@ void ReplyExpire(CommandContext&, const ReplyNote&, Result&, RespWriter&);
 bool BuildKeyInfo(CommandContext&, Args, BuiltCommand&, RespWriter&);
 void ReplyTtl(CommandContext&, const ReplyNote&, Result&, RespWriter&);
 void ReplyPttl(CommandContext&, const ReplyNote&, Result&, RespWriter&);
-void ReplyType(CommandContext&, const ReplyNote&, Result&, RespWriter&);
+// TYPE asks the KV, stream and queue engines (type_command.cc).
+std::unique_ptr<CommandFlow> MakeType(CommandContext&, Args, RespWriter&);
 bool BuildPersist(CommandContext&, Args, BuiltCommand&, RespWriter&);
 void ReplyPersist(CommandContext&, const ReplyNote&, Result&, RespWriter&);
 

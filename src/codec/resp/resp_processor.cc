@@ -1,5 +1,7 @@
 #include "flod/codec/resp/resp_processor.h"
 
+#include <deque>
+#include <memory>
 #include <utility>
 
 #include "command_util.h"
@@ -32,7 +34,95 @@ bool MayBlock(const Request& request) {
          (request.options.block_ms.value_or(0) > 0 || request.options.wait_ms.value_or(0) > 0);
 }
 
+constexpr std::string_view kFlowLostItsWay = "-ERR internal error: the command did not answer\r\n";
+
 }  // namespace
+
+// Runs one flow: queues results that arrive while the flow is busy (inside Start, OnResult or
+// the processor's reply handling), so the flow never sees a result re-entrantly, and gives
+// its reply to the processor only after the flow's own call has returned.
+class RespProcessor::RunningFlow final : public FlowRunner,
+                                         public std::enable_shared_from_this<RunningFlow> {
+ public:
+  RunningFlow(RespProcessor& processor, uint64_t seq, std::unique_ptr<CommandFlow> flow)
+      : processor_(processor), seq_(seq), flow_(std::move(flow)) {}
+
+  void Begin() {
+    busy_ = true;
+    starting_ = true;
+    flow_->Start(*this);
+    starting_ = false;
+    Drain();
+  }
+
+  void Submit(Request request, uint32_t tag) override {
+    ++outstanding_;
+    processor_.host_.Submit(std::move(request), [self = shared_from_this(), tag](Result&& result) {
+      self->Arrived(tag, std::move(result));
+    });
+  }
+  void Hold() override {
+    if (!starting_ || held_) return;
+    held_ = true;
+    processor_.blocked_ = true;
+    processor_.blocked_seq_ = seq_;
+  }
+  void Finish(std::string reply) override {
+    if (finished_) return;
+    finished_ = true;
+    reply_ = std::move(reply);
+    reply_pending_ = true;
+  }
+  bool finished() const override { return finished_; }
+  int64_t NowMs() const override { return processor_.host_.NowMs(); }
+  CommandContext& context() override { return processor_.context_; }
+
+ private:
+  void Arrived(uint32_t tag, Result&& result) {
+    --outstanding_;
+    queued_.emplace_back(tag, std::move(result));
+    if (busy_) return;
+    busy_ = true;
+    Drain();
+  }
+
+  void Drain() {
+    const auto keep_alive = shared_from_this();
+    for (;;) {
+      if (reply_pending_) {
+        reply_pending_ = false;
+        processor_.FinishSlot(seq_, std::move(reply_));
+        continue;
+      }
+      if (queued_.empty()) {
+        // Nothing can answer a flow with no request out: a bug in the flow, not the client's.
+        if (finished_ || outstanding_ > 0) break;
+        Finish(std::string(kFlowLostItsWay));
+        continue;
+      }
+      auto [tag, result] = std::move(queued_.front());
+      queued_.pop_front();
+      if (finished_) {
+        flow_->OnLateResult(*this, tag, result);
+      } else {
+        flow_->OnResult(*this, tag, result);
+      }
+    }
+    busy_ = false;
+  }
+
+  RespProcessor& processor_;
+  const uint64_t seq_;
+  std::unique_ptr<CommandFlow> flow_;
+  std::deque<std::pair<uint32_t, Result>> queued_;
+  std::string reply_;
+  uint64_t outstanding_ = 0;
+  bool busy_ = false;
+  bool starting_ = false;
+  bool held_ = false;
+  bool finished_ = false;
+  bool reply_pending_ = false;
+};
 
 RespProcessor::RespProcessor(RespHost& host, uint64_t client_id, ParserLimits limits,
                              const CommandTable& table)
@@ -85,7 +175,8 @@ void RespProcessor::Execute(std::span<const std::string_view> args) {
                std::string(handler.refusal));
     return;
   }
-  if (!ArityFits(*spec, args.size()) || (handler.local == nullptr && handler.build == nullptr)) {
+  if (!ArityFits(*spec, args.size()) ||
+      (handler.local == nullptr && handler.build == nullptr && handler.flow == nullptr)) {
     RespWriter(ReadySink()).Error(WrongArityMessage(*spec));
     return;
   }
@@ -98,9 +189,18 @@ void RespProcessor::Execute(std::span<const std::string_view> args) {
     }
     return;
   }
-  BuiltCommand built;
   std::string error;
   RespWriter error_out(error);
+  if (handler.flow != nullptr) {
+    std::unique_ptr<CommandFlow> flow = handler.flow(context_, args, error_out);
+    if (flow == nullptr) {
+      ReadySink().append(error);
+      return;
+    }
+    StartFlow(std::move(flow));
+    return;
+  }
+  BuiltCommand built;
   if (!handler.build(context_, args, built, error_out)) {
     ReadySink().append(error);
     return;
@@ -144,6 +244,30 @@ void RespProcessor::Complete(uint64_t seq, const CommandSpec& spec, const ReplyN
     spec.handler.reply(context_, note, result, out);
     slot.ready = true;
   }
+  Release(seq);
+}
+
+void RespProcessor::StartFlow(std::unique_ptr<CommandFlow> flow) {
+  const uint64_t seq = next_seq_++;
+  slots_.emplace_back();
+  std::make_shared<RunningFlow>(*this, seq, std::move(flow))->Begin();
+}
+
+void RespProcessor::FinishSlot(uint64_t seq, std::string reply) {
+  const size_t index = static_cast<size_t>(seq - first_seq_);
+  if (index == 0) {
+    host_.Output().append(reply);
+    slots_.pop_front();
+    ++first_seq_;
+    FlushReadySlots();
+  } else {
+    slots_[index].bytes = std::move(reply);
+    slots_[index].ready = true;
+  }
+  Release(seq);
+}
+
+void RespProcessor::Release(uint64_t seq) {
   if (blocked_ && seq == blocked_seq_) {
     blocked_ = false;
     RunHeld();

@@ -335,16 +335,15 @@ Result HandleStreamGroupSetCursor(ShardContext& shard, Request& request) {
 
 // XREADGROUP with an id: the consumer's own pending records from stream_start (inclusive).
 Result HandleStreamGroupHistory(ShardContext& shard, Request& request) {
-  return shard.stream.GroupHistory(request.ns, request.key, request.args.group,
-                                   request.args.consumer,
-                                   request.options.stream_start.value_or(StreamId{}),
-                                   request.options.count.value_or(0));
+  return shard.stream.GroupHistory(
+      request.ns, request.key, request.args.group, request.args.consumer,
+      request.options.stream_start.value_or(StreamId{}), request.options.count.value_or(0));
 }
 
 // XGROUP DELCONSUMER: the consumer goes and its pending entries are forgotten, as in Redis.
 Result HandleStreamGroupDropConsumer(ShardContext& shard, Request& request) {
-  return shard.stream.GroupLeave(request.ns, request.key, request.args.group,
-                                 request.args.consumer, /*drop_pending=*/true, shard.changes);
+  return shard.stream.GroupLeave(request.ns, request.key, request.args.group, request.args.consumer,
+                                 /*drop_pending=*/true, shard.changes);
 }
 
 }  // namespace

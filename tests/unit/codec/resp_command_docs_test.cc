@@ -57,7 +57,8 @@ TEST(RespCommandDocsTest, TableNamesAreUniqueAndFindableInAnyCase) {
       EXPECT_EQ(FindCommand(spec.name), &spec);
     }
     EXPECT_NE(spec.handler.local != nullptr || spec.handler.build != nullptr ||
-                  !spec.handler.refusal.empty() || (spec.flags & command_flags::kParent) != 0,
+                  spec.handler.flow != nullptr || !spec.handler.refusal.empty() ||
+                  (spec.flags & command_flags::kParent) != 0,
               false)
         << spec.name << " has no handler";
   }

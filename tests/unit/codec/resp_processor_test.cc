@@ -1,12 +1,13 @@
 // The per-connection command loop: reply order under out-of-order completion, holding
-// commands behind a blocking one, protocol errors and QUIT. The host here completes requests
-// only when the test says so.
+// commands behind a blocking one, flows (several requests per command), protocol errors and
+// QUIT. The host here completes requests only when the test says so (or at once, when asked).
 
 #include "flod/codec/resp/resp_processor.h"
 
 #include <gtest/gtest.h>
 
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -25,6 +26,7 @@ class DeferringHost final : public RespHost {
   };
 
   void Submit(Request request, std::function<void(Result&&)> done) override {
+    if (immediate) return done(Result::Ok(TextBody{"PONG"}));
     pending.push_back(Pending{std::move(request), std::move(done)});
   }
   std::string& Output() override { return output; }
@@ -39,6 +41,7 @@ class DeferringHost final : public RespHost {
   std::vector<Pending> pending;
   std::string output;
   bool closed = false;
+  bool immediate = false;  // complete every request inside Submit
 };
 
 // Test rows: PING through an op, ECHO answered locally, and a command whose request blocks.
@@ -61,6 +64,66 @@ void RunQuitLocal(CommandContext& context, Args, RespWriter& out) {
   out.Simple("OK");
 }
 
+// Test flows. PAIR sends two pings at once and answers when both came back; CHAIN holds the
+// connection and sends its second ping only after the first answered; RACE answers with the
+// first of two and counts the late one; LOST forgets to answer.
+int g_late_results = 0;
+bool g_reentered = false;
+
+class PairFlow final : public CommandFlow {
+ public:
+  void Start(FlowRunner& runner) override {
+    in_start_ = true;
+    runner.Submit(Request{}, 0);
+    runner.Submit(Request{}, 1);
+    in_start_ = false;
+  }
+  void OnResult(FlowRunner& runner, uint32_t, Result&) override {
+    g_reentered = g_reentered || in_start_ || in_result_;
+    in_result_ = true;
+    if (++arrived_ == 2) runner.Finish("+both\r\n");
+    in_result_ = false;
+  }
+
+ private:
+  bool in_start_ = false;
+  bool in_result_ = false;
+  int arrived_ = 0;
+};
+
+class ChainFlow final : public CommandFlow {
+ public:
+  void Start(FlowRunner& runner) override {
+    runner.Hold();
+    runner.Submit(Request{}, 0);
+  }
+  void OnResult(FlowRunner& runner, uint32_t tag, Result&) override {
+    if (tag == 0) return runner.Submit(Request{}, 1);
+    runner.Finish("+chained\r\n");
+  }
+};
+
+class RaceFlow final : public CommandFlow {
+ public:
+  void Start(FlowRunner& runner) override {
+    runner.Submit(Request{}, 0);
+    runner.Submit(Request{}, 1);
+  }
+  void OnResult(FlowRunner& runner, uint32_t, Result&) override { runner.Finish("+first\r\n"); }
+  void OnLateResult(FlowRunner&, uint32_t, Result&) override { ++g_late_results; }
+};
+
+class LostFlow final : public CommandFlow {
+ public:
+  void Start(FlowRunner&) override {}
+  void OnResult(FlowRunner&, uint32_t, Result&) override {}
+};
+
+template <typename F>
+std::unique_ptr<CommandFlow> MakeFlow(CommandContext&, Args, RespWriter&) {
+  return std::make_unique<F>();
+}
+
 const CommandSpec kTestRows[] = {
     {"PING", 1, 0, {}, "connection", "", "", ViaOp(BuildPingOp, ReplyText)},
     {"BGET",
@@ -73,6 +136,10 @@ const CommandSpec kTestRows[] = {
      ViaOp(BuildBlockingGet, ReplyText)},
     {"ECHO", 2, 0, {}, "connection", "message", "", Local(RunEchoLocal)},
     {"QUIT", 1, 0, {}, "connection", "", "", Local(RunQuitLocal)},
+    {"PAIR", 1, 0, {}, "connection", "", "", Flow(MakeFlow<PairFlow>)},
+    {"CHAIN", 1, 0, {}, "connection", "", "", Flow(MakeFlow<ChainFlow>)},
+    {"RACE", 1, 0, {}, "connection", "", "", Flow(MakeFlow<RaceFlow>)},
+    {"LOST", 1, 0, {}, "connection", "", "", Flow(MakeFlow<LostFlow>)},
 };
 
 class RespProcessorTest : public ::testing::Test {
@@ -155,6 +222,53 @@ TEST_F(RespProcessorTest, CommandsArrivingWhileBlockedAreHeldToo) {
   EXPECT_EQ(host_.output, "");
   host_.Complete(0);
   EXPECT_EQ(host_.output, "+PONG\r\n$5\r\nlater\r\n");
+}
+
+TEST_F(RespProcessorTest, AFlowWithoutHoldPipelinesAndKeepsItsPlace) {
+  Feed(Multibulk({"PAIR"}) + Multibulk({"PING"}));
+  ASSERT_EQ(host_.pending.size(), 3u);  // both of PAIR's requests, then PING's
+  EXPECT_FALSE(processor_.blocked());
+  host_.Complete(2);
+  host_.Complete(0);
+  EXPECT_EQ(host_.output, "");
+  host_.Complete(1);
+  EXPECT_EQ(host_.output, "+both\r\n+PONG\r\n");
+}
+
+TEST_F(RespProcessorTest, AFlowThatHoldsRunsLaterCommandsOnlyAfterItAnswers) {
+  Feed(Multibulk({"CHAIN"}) + Multibulk({"PING"}) + Multibulk({"ECHO", "x"}));
+  EXPECT_TRUE(processor_.blocked());
+  ASSERT_EQ(host_.pending.size(), 1u);
+  host_.Complete(0);
+  ASSERT_EQ(host_.pending.size(), 2u);  // CHAIN's second request; PING still waits
+  host_.Complete(1);
+  EXPECT_FALSE(processor_.blocked());
+  ASSERT_EQ(host_.pending.size(), 3u);
+  host_.Complete(2);
+  EXPECT_EQ(host_.output, "+chained\r\n+PONG\r\n$1\r\nx\r\n");
+}
+
+TEST_F(RespProcessorTest, AFlowSeesResultsOneAtATimeEvenWhenTheyComeBackAtOnce) {
+  g_reentered = false;
+  host_.immediate = true;
+  Feed(Multibulk({"PAIR"}) + Multibulk({"CHAIN"}) + Multibulk({"ECHO", "end"}));
+  EXPECT_FALSE(g_reentered);
+  EXPECT_EQ(host_.output, "+both\r\n+chained\r\n$3\r\nend\r\n");
+}
+
+TEST_F(RespProcessorTest, ResultsAfterAFlowAnsweredGoToItsLateHandler) {
+  g_late_results = 0;
+  Feed(Multibulk({"RACE"}));
+  host_.Complete(1);
+  EXPECT_EQ(host_.output, "+first\r\n");
+  host_.Complete(0);
+  EXPECT_EQ(g_late_results, 1);
+  EXPECT_EQ(host_.output, "+first\r\n");
+}
+
+TEST_F(RespProcessorTest, AFlowThatCannotAnswerGetsAnErrorInsteadOfHangingTheConnection) {
+  Feed(Multibulk({"LOST"}) + Multibulk({"ECHO", "next"}));
+  EXPECT_EQ(host_.output, "-ERR internal error: the command did not answer\r\n$4\r\nnext\r\n");
 }
 
 TEST_F(RespProcessorTest, ProtocolErrorAnswersAfterOwedRepliesThenCloses) {

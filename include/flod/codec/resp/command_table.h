@@ -1,18 +1,20 @@
 #pragma once
 // The RESP command table: one row per command (and per subcommand, named "CLIENT SETNAME").
 // A row gives what Redis's COMMAND reports (arity, flags, key positions, docs) and how the
-// command runs, in one of three ways:
+// command runs, in one of four ways:
 //   - local:   answered on the connection from its own state (PING's friends: CLIENT, HELLO,
 //              SELECT, ECHO, COMMAND, CONFIG, TIME, QUIT); no Op, no shard hop;
 //   - op:      `build` turns the arguments into a Request (or writes an argument error) and
 //              `reply` turns the Result into RESP; the Request runs on its owner shard(s);
-//   - refused: a Redis feature flod does not serve; the row names the Flo alternative.
+//   - refused: a Redis feature flod does not serve; the row names the Flo alternative;
+//   - flow:    several requests, or requests that depend on earlier answers (command_flow.h).
 // Adding a command is one row in command_table.cc plus its build/reply functions.
 //
 // Arity follows Redis: n > 0 means exactly n arguments counting the name, -n at least n.
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <span>
 #include <string>
 #include <string_view>
@@ -54,6 +56,10 @@ struct ClientState {
   std::string lib_version;
   bool close_after_reply = false;  // QUIT
   ScanCursors cursors;
+  // Queue name → seqs leased by this connection's last RPOP/BRPOP/QPOP of it, so QACK and
+  // QNACK without seqs settle what RPOP answered without showing seqs. Bounded by the
+  // command family (queue_commands.cc).
+  std::unordered_map<std::string, std::vector<uint64_t>> last_leased;
 };
 
 // One connection as CLIENT LIST shows it.
@@ -99,6 +105,9 @@ class CommandHost {
   virtual std::vector<ClientInfo> Clients() const = 0;
   // The client's name or library changed (CLIENT LIST shows it from now on).
   virtual void ClientChanged(const ClientState& client) = 0;
+  // Monotonic milliseconds for the deadlines of blocking commands (default: steady_clock;
+  // tests give a manual clock).
+  virtual int64_t NowMs() const;
 };
 
 struct CommandContext {
@@ -124,19 +133,27 @@ using BuildFn = bool (*)(CommandContext& context, Args args, BuiltCommand& built
 // Writes the answer for the Result of the built Request (on the connection's thread).
 using ReplyFn = void (*)(CommandContext& context, const ReplyNote& note, Result& result,
                          RespWriter& out);
+class CommandFlow;
+// Makes the command's flow, or writes an argument error and returns nullptr.
+using FlowFn = std::unique_ptr<CommandFlow> (*)(CommandContext& context, Args args,
+                                                RespWriter& out);
 
 struct CommandHandler {
   LocalFn local = nullptr;
   BuildFn build = nullptr;
   ReplyFn reply = nullptr;
   std::string_view refusal;  // refused commands: what to use instead
+  FlowFn flow = nullptr;
 };
 
-constexpr CommandHandler Local(LocalFn fn) { return {fn, nullptr, nullptr, {}}; }
-constexpr CommandHandler ViaOp(BuildFn build, ReplyFn reply) { return {nullptr, build, reply, {}}; }
-constexpr CommandHandler Refused(std::string_view instead) {
-  return {nullptr, nullptr, nullptr, instead};
+constexpr CommandHandler Local(LocalFn fn) { return {fn, nullptr, nullptr, {}, nullptr}; }
+constexpr CommandHandler ViaOp(BuildFn build, ReplyFn reply) {
+  return {nullptr, build, reply, {}, nullptr};
 }
+constexpr CommandHandler Refused(std::string_view instead) {
+  return {nullptr, nullptr, nullptr, instead, nullptr};
+}
+constexpr CommandHandler Flow(FlowFn fn) { return {nullptr, nullptr, nullptr, {}, fn}; }
 
 struct CommandSpec {
   std::string_view name;  // upper case; a subcommand is "PARENT SUB"

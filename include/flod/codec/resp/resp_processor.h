@@ -9,7 +9,8 @@
 // Redis's pipelining semantics however many commands it sends in one read.
 //
 // Blocking commands hold the connection as in Redis: while one waits, later commands are
-// parsed and kept, not run; they run in order once it has answered.
+// parsed and kept, not run; they run in order once it has answered. Flows (command_flow.h)
+// that wait or depend on earlier answers hold it the same way.
 //
 // Protocol errors (broken framing) answer "-ERR Protocol error: ..." after the replies already
 // owed, then close. Every other error answers and keeps the connection.
@@ -23,6 +24,7 @@
 #include <string_view>
 #include <vector>
 
+#include "flod/codec/resp/command_flow.h"
 #include "flod/codec/resp/command_table.h"
 #include "flod/codec/resp/resp_parser.h"
 
@@ -66,6 +68,7 @@ class RespProcessor {
     bool ready = false;
     std::string bytes;
   };
+  class RunningFlow;  // a flow's FlowRunner (resp_processor.cc)
 
   void Execute(std::span<const std::string_view> args);
   // Where an answer that is ready now goes: the output when nothing is owed before it,
@@ -73,6 +76,10 @@ class RespProcessor {
   std::string& ReadySink();
   void Submit(const CommandSpec& spec, BuiltCommand built);
   void Complete(uint64_t seq, const CommandSpec& spec, const ReplyNote& note, Result& result);
+  void StartFlow(std::unique_ptr<CommandFlow> flow);
+  // Fills slot `seq` with `reply`; releases the connection when that command held it.
+  void FinishSlot(uint64_t seq, std::string reply);
+  void Release(uint64_t seq);
   void FlushReadySlots();
   void Hold(std::span<const std::string_view> args);
   void RunHeld();
