@@ -18,14 +18,26 @@ Route RouteOf(const Request& request, uint32_t shard_count) {
   return {Route::Kind::kOwner, ShardOf(request.ns, name, shard_count)};
 }
 
+namespace {
+
+std::string_view MissingNameMessage(Op op) {
+  switch (InfoOf(op).family) {
+    case Family::kQueue: return "queue name is required";
+    case Family::kStream: return "stream name is required";
+    case Family::kKv: return "key is required";
+    case Family::kSystem: break;
+  }
+  return "name is required";
+}
+
+}  // namespace
+
 std::optional<Result> Validate(const Request& request) {
   if (request.ns.size() > kMaxNamespaceBytes) {
     return Result::Error(Status::kBadRequest, "namespace longer than 255 bytes");
   }
   if (request.key.empty() && !HasFlag(request.op, op_flags::kKeyless)) {
-    const bool names_a_key = InfoOf(request.op).family == Family::kKv;
-    return Result::Error(Status::kBadRequest,
-                         names_a_key ? "key is required" : "name is required");
+    return Result::Error(Status::kBadRequest, std::string(MissingNameMessage(request.op)));
   }
   if (request.key.size() > kMaxKeyBytes) {
     return Result::Error(Status::kBadRequest, "key longer than 65535 bytes");

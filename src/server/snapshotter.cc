@@ -112,14 +112,16 @@ bool Snapshotter::Due() {
 
 void Snapshotter::Start() {
   const auto started = std::chrono::steady_clock::now();
-  PauseBarrier barrier(shards_.size());
+  // Shared: a shard may still be returning from ArriveAndWait after Start has returned.
+  auto shared_barrier = std::make_shared<PauseBarrier>(shards_.size());
+  PauseBarrier& barrier = *shared_barrier;
   for (uint32_t i = 0; i < shards_.size(); ++i) {
     Shard& shard = shards_.at(i);
-    boost::asio::post(shard.io(), [&shard, &barrier] {
+    boost::asio::post(shard.io(), [&shard, shared_barrier] {
       store::WalPosition covered;
       std::string error = shard.log().BeginSnapshot(covered);
       shard.ClearSnapshotDue();
-      barrier.ArriveAndWait(shard.id(), covered, std::move(error));
+      shared_barrier->ArriveAndWait(shard.id(), covered, std::move(error));
     });
   }
   barrier.WaitForAll();
