@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <vector>
 
 #include "flod/core/request.h"
 #include "flod/core/result.h"
@@ -35,7 +36,17 @@ struct Call {
 
 using CallPtr = std::unique_ptr<Call>;
 
-// On the origin shard: hands the result to whoever waits for it and frees the call.
-void Finish(CallPtr call);
+// Calls to reuse, one pool per shard (calls are created and finished on their origin shard,
+// so the pool is used by one thread only). Saves an allocation of a large object per request.
+class CallPool {
+ public:
+  CallPtr Take();
+  // Clears the call and keeps it for the next Take (up to a bound).
+  void Give(CallPtr call);
+
+ private:
+  static constexpr size_t kMaxPooled = 4096;
+  std::vector<CallPtr> free_;
+};
 
 }  // namespace flod::server

@@ -116,7 +116,7 @@ bool Connection::ChooseSession() {
 void Connection::Submit(Request request, std::function<void(Result&&)> on_result) {
   ++in_flight_;
   shard_.RequestStarted();
-  auto call = std::make_unique<Call>();
+  CallPtr call = shard_.calls().Take();
   call->request = std::move(request);
   call->origin_shard = shard_.id();
   call->connection = shared_from_this();
@@ -129,7 +129,7 @@ void Connection::Finish(CallPtr call) {
   --in_flight_;
   shard_.RequestFinished();
   if (!socket_closed_) call->done(std::move(call->result));
-  call.reset();
+  shard_.calls().Give(std::move(call));
   if (processing_ || write_posted_) return;
   // Replies that arrive together (from other shards, or released by one WAL flush) go out
   // in one write: flush after the handlers already queued in this turn have run.

@@ -120,6 +120,16 @@ void Shard::Return(CallPtr call) {
   Send(origin, std::move(call));
 }
 
+void Shard::Finish(CallPtr call) {
+  if (call->connection) {
+    Connection& connection = *call->connection;
+    connection.Finish(std::move(call));
+    return;
+  }
+  call->done(std::move(call->result));
+  call->done = nullptr;
+}
+
 void Shard::Send(uint32_t to, CallPtr call) {
   outboxes_[to].push_back(call.release());
   if (outbox_flush_posted_) return;

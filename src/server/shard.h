@@ -56,6 +56,9 @@ class Shard {
   void Send(uint32_t to, CallPtr call);
   // Any thread: takes a batch of calls sent by another shard.
   void Accept(std::vector<Call*>& batch);
+  // On the origin shard: hands the result to whoever waits for it and recycles the call.
+  static void Finish(CallPtr call);
+  CallPool& calls() { return calls_; }
 
   // Gives up the parked calls whose connection went away.
   void DropAbandonedWaiters();
@@ -109,6 +112,7 @@ class Shard {
   std::optional<int64_t> due_timer_at_ms_;  // wall-clock ms the due timer fires at
   std::thread thread_;
 
+  CallPool calls_;
   std::vector<CallPtr> held_calls_;  // finished, waiting for the end-of-turn WAL flush
   bool flush_posted_ = false;
 

@@ -9,13 +9,28 @@ namespace flod::server {
 
 bool Call::Abandoned() const { return connection && connection->peer_gone(); }
 
-void Finish(CallPtr call) {
-  if (call->connection) {
-    Connection& connection = *call->connection;
-    connection.Finish(std::move(call));
-  } else {
-    call->done(std::move(call->result));
-  }
+CallPtr CallPool::Take() {
+  if (free_.empty()) return std::make_unique<Call>();
+  CallPtr call = std::move(free_.back());
+  free_.pop_back();
+  return call;
+}
+
+void CallPool::Give(CallPtr call) {
+  if (free_.size() >= kMaxPooled) return;
+  Request& request = call->request;
+  request.op = Op::kPing;
+  request.ns.assign(kDefaultNamespace);
+  request.key.clear();
+  request.value.clear();
+  request.options = Options{};
+  request.args = RequestArgs{};
+  request.wait = WaitState{};
+  call->result = Result{};
+  call->connection.reset();
+  call->done = nullptr;
+  call->part = call->returning = call->wrote = false;
+  free_.push_back(std::move(call));
 }
 
 ShardSet::ShardSet(std::vector<std::unique_ptr<Shard>> shards) : shards_(std::move(shards)) {
@@ -60,7 +75,7 @@ void ShardSet::FanOut(CallPtr call) {
   gather->parts.resize(size());
   gather->remaining = size();
   for (uint32_t shard = 0; shard < size(); ++shard) {
-    auto part = std::make_unique<Call>();
+    CallPtr part = shards_[origin]->calls().Take();
     part->request = gather->whole->request;
     part->origin_shard = origin;
     part->part = true;
@@ -68,7 +83,7 @@ void ShardSet::FanOut(CallPtr call) {
       gather->parts[shard] = std::move(result);
       if (--gather->remaining > 0) return;
       gather->whole->result = dispatch::Merge(gather->whole->request, gather->parts);
-      Finish(std::move(gather->whole));
+      Shard::Finish(std::move(gather->whole));
     };
     if (shard == origin) {
       shards_[origin]->RunPart(std::move(part));
