@@ -138,16 +138,23 @@ uint64_t FloClient::Send(uint16_t opcode, std::string_view key, std::string_view
   return id;
 }
 
+// Reads in large chunks and serves from a buffer: a pipelining caller gets many replies per
+// recv(2) instead of two system calls per reply.
 bool FloClient::ReadExactly(size_t n, std::string& out, int timeout_ms) {
-  out.resize(n);
-  size_t got = 0;
-  while (got < n) {
+  while (buffered_.size() - buffered_at_ < n) {
+    if (buffered_at_ > 0) {
+      buffered_.erase(0, buffered_at_);
+      buffered_at_ = 0;
+    }
     pollfd pfd{fd_, POLLIN, 0};
     if (poll(&pfd, 1, timeout_ms) <= 0) return false;
-    const ssize_t r = ::recv(fd_, out.data() + got, n - got, 0);
+    char chunk[64 * 1024];
+    const ssize_t r = ::recv(fd_, chunk, sizeof(chunk), 0);
     if (r <= 0) return false;
-    got += static_cast<size_t>(r);
+    buffered_.append(chunk, static_cast<size_t>(r));
   }
+  out.assign(buffered_, buffered_at_, n);
+  buffered_at_ += n;
   return true;
 }
 
@@ -209,7 +216,9 @@ bool FloClient::ServerClosed(int timeout_ms) {
 }
 
 std::optional<std::string> FloClient::ReadUntilClosed(int timeout_ms) {
-  std::string received;
+  std::string received = buffered_.substr(buffered_at_);
+  buffered_.clear();
+  buffered_at_ = 0;
   char buffer[4096];
   while (true) {
     pollfd pfd{fd_, POLLIN, 0};

@@ -75,6 +75,8 @@ class FloClient {
 
   int fd_ = -1;
   uint64_t next_id_ = 1;
+  std::string buffered_;  // received, not yet handed out from buffered_at_ on
+  size_t buffered_at_ = 0;
   std::vector<FloReply> early_;
 };
 
