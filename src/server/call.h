@@ -41,7 +41,8 @@ using CallPtr = std::unique_ptr<Call>;
 class CallPool {
  public:
   CallPtr Take();
-  // Clears the call and keeps it for the next Take (up to a bound).
+  // Keeps the call for the next Take (up to a bound). A taken call's request and result hold
+  // stale values: the taker assigns both.
   void Give(CallPtr call);
 
  private:

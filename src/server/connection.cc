@@ -113,7 +113,7 @@ bool Connection::ChooseSession() {
   return true;
 }
 
-void Connection::Submit(Request request, std::function<void(Result&&)> on_result) {
+void Connection::Submit(Request&& request, std::function<void(Result&&)> on_result) {
   ++in_flight_;
   shard_.RequestStarted();
   CallPtr call = shard_.calls().Take();

@@ -30,7 +30,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void Start();
   // Sends `request` to its owner shard; `on_result` runs on this connection's thread, and
   // only while the connection is open.
-  void Submit(Request request, std::function<void(Result&&)> on_result);
+  void Submit(Request&& request, std::function<void(Result&&)> on_result);
   // A call of ours came back (this thread).
   void Finish(CallPtr call);
   // Any thread: the client has gone away (EOF or closed).
