@@ -35,15 +35,28 @@ void PollSnapshots(boost::asio::steady_timer& timer, Snapshotter& snapshotter) {
   });
 }
 
-// The main thread's job while serving: snapshots, until SIGINT or SIGTERM.
+void WaitForSnapshotSignal(boost::asio::signal_set& signals, Snapshotter& snapshotter) {
+  signals.async_wait([&signals, &snapshotter](const boost::system::error_code& error, int) {
+    if (error) return;
+    spdlog::info("received SIGUSR1: taking a snapshot");
+    snapshotter.RequestNow();
+    WaitForSnapshotSignal(signals, snapshotter);
+  });
+}
+
+// The main thread's job while serving: snapshots (by threshold, or now on SIGUSR1), until
+// SIGINT or SIGTERM.
 void ServeUntilStopSignal(Snapshotter& snapshotter) {
   boost::asio::io_context io;
-  boost::asio::signal_set signals(io, SIGINT, SIGTERM);
+  boost::asio::signal_set stop_signals(io, SIGINT, SIGTERM);
+  boost::asio::signal_set snapshot_signal(io, SIGUSR1);
   boost::asio::steady_timer snapshot_timer(io);
-  signals.async_wait([&](const boost::system::error_code&, int signal) {
+  stop_signals.async_wait([&](const boost::system::error_code&, int signal) {
     spdlog::info("received {}, shutting down", signal == SIGINT ? "SIGINT" : "SIGTERM");
     snapshot_timer.cancel();
+    snapshot_signal.cancel();
   });
+  WaitForSnapshotSignal(snapshot_signal, snapshotter);
   PollSnapshots(snapshot_timer, snapshotter);
   io.run();
   snapshotter.Abort();
@@ -75,6 +88,20 @@ void ShutDown(Acceptor& acceptor, ShardSet& shards, const ServerConfig& config) 
   for (uint32_t i = 0; i < shards.size(); ++i) shards.at(i).Join();
 }
 
+// Shards share nothing, so each recovers (snapshot + WAL replay) on a thread of its own.
+std::string RecoverAll(Storage& storage, std::vector<std::unique_ptr<Shard>>& shards) {
+  std::vector<std::string> errors(shards.size());
+  std::vector<std::thread> threads;
+  for (uint32_t i = 0; i < shards.size(); ++i) {
+    threads.emplace_back([&, i] { errors[i] = storage.Recover(i, shards[i]->context()); });
+  }
+  for (auto& thread : threads) thread.join();
+  for (const std::string& error : errors) {
+    if (!error.empty()) return error;
+  }
+  return {};
+}
+
 }  // namespace
 
 int RunServer(const ServerConfig& config) {
@@ -95,12 +122,11 @@ int RunServer(const ServerConfig& config) {
   }
   std::vector<std::unique_ptr<Shard>> shard_list;
   for (uint32_t i = 0; i < shard_count; ++i) {
-    auto shard = std::make_unique<Shard>(i, shard_count, config, clock, storage.LogFor(i));
-    if (auto error = storage.Recover(i, shard->context()); !error.empty()) {
-      spdlog::critical("{}", error);
-      return 1;
-    }
-    shard_list.push_back(std::move(shard));
+    shard_list.push_back(std::make_unique<Shard>(i, shard_count, config, clock, storage.LogFor(i)));
+  }
+  if (auto error = RecoverAll(storage, shard_list); !error.empty()) {
+    spdlog::critical("{}", error);
+    return 1;
   }
   ShardSet shards(std::move(shard_list));
   ServerRuntime runtime{config, shards};

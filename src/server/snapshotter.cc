@@ -100,7 +100,10 @@ void Snapshotter::Poll() {
     if (waitpid(child_, &status, WNOHANG) == child_) Complete(status);
     return;
   }
-  if (Due()) Start();
+  if (requested_ || Due()) {
+    requested_ = false;
+    Start();
+  }
 }
 
 bool Snapshotter::Due() {

@@ -31,6 +31,8 @@ class Snapshotter {
   void Poll();
   // Stops a snapshot in progress (shutdown): the WAL still holds everything.
   void Abort();
+  // Takes a snapshot at the next Poll whatever the thresholds say (SIGUSR1).
+  void RequestNow() { requested_ = true; }
 
  private:
   bool Due();
@@ -41,6 +43,7 @@ class Snapshotter {
   Storage& storage_;
   const ServerConfig& config_;
   pid_t child_ = -1;
+  bool requested_ = false;
   std::vector<store::WalPosition> covered_;
 };
 
