@@ -3,8 +3,11 @@
 # without persistence, with and without pipelining. Not a test: it prints a table with the
 # flod/Redis ratio of every row.
 #
-# Usage: bench/redis_compare.sh [-n requests] [-c clients] [-P pipeline] [-t tests] [--flod PATH]
-#   defaults: -n 500000 -c 50 -P 16 -t set,get,incr,mset; FLOD_BINARY or --flod picks the
+# Usage: bench/redis_compare.sh [-n requests] [-c clients] [-P pipeline] [-t tests] [--no-xadd]
+#                               [--flod PATH]
+#   defaults: -n 500000 -c 50 -P 16 -t set,get,incr,mset,lpush,rpop, plus an XADD row (a
+#   redis-benchmark custom command: XADD mystream * field value). On flod, lpush/rpop are a
+#   Flo queue (RPOP leases) and XADD appends to a stream. FLOD_BINARY or --flod picks the
 #   binary, else build/bench-release/src/flod is built (Release) when missing.
 #   FLOD_ARGS adds flags to flod (e.g. FLOD_ARGS="--shards 2").
 set -euo pipefail
@@ -13,7 +16,8 @@ cd "$(dirname "$0")/.."
 requests=500000
 clients=50
 pipeline=16
-tests=set,get,incr,mset
+tests=set,get,incr,mset,lpush,rpop
+xadd=1
 flod="${FLOD_BINARY:-}"
 while [[ $# -gt 0 ]]; do
   case "$1" in
@@ -21,6 +25,7 @@ while [[ $# -gt 0 ]]; do
     -c) clients="$2"; shift 2 ;;
     -P) pipeline="$2"; shift 2 ;;
     -t) tests="$2"; shift 2 ;;
+    --no-xadd) xadd=0; shift ;;
     --flod) flod="$2"; shift 2 ;;
     *) echo "unknown argument: $1" >&2; exit 2 ;;
   esac
@@ -80,11 +85,16 @@ run_benchmark() {
   local port="$1" pipe="$2"
   redis-benchmark -p "$port" -t "$tests" -n "$requests" -c "$clients" -P "$pipe" --csv 2>/dev/null |
     awk -F'","' 'NR > 1 { gsub(/"/, "", $1); gsub(/"/, "", $2); print $1 "\t" $2 }'
+  if [[ "$xadd" == 1 ]]; then
+    redis-benchmark -p "$port" -n "$requests" -c "$clients" -P "$pipe" --csv \
+      XADD mystream '*' field value 2>/dev/null |
+      awk -F'","' 'NR > 1 { gsub(/"/, "", $2); print "XADD\t" $2 }'
+  fi
 }
 
 durability="$(redis-cli -p "$flod_port" INFO persistence | tr -d '\r' | awk -F: '/^flod_durability/ {print $2}')"
 shards="$(redis-cli -p "$flod_port" INFO server | tr -d '\r' | awk -F: '/^flod_shards/ {print $2}')"
-echo "redis-benchmark -n $requests -c $clients -t $tests"
+echo "redis-benchmark -n $requests -c $clients -t $tests$([[ "$xadd" == 1 ]] && echo " + XADD mystream '*' field value")"
 echo "flod: $flod (durability $durability, $shards shards); redis-server $(redis-server --version | awk '{print $3}') --save '' --appendonly no"
 printf '%-16s %9s %14s %14s %8s\n' test pipeline redis_rps flod_rps ratio
 for pipe in 1 "$pipeline"; do
