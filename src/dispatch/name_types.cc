@@ -3,15 +3,9 @@
 namespace flod::dispatch {
 
 NameTypes TypesOf(ShardContext& shard, std::string_view ns, std::string_view name) {
-  NameTypes types;
-  const Result key = shard.kv.Exists(ns, name);
-  const auto* exists = std::get_if<ExistsBody>(&key.body);
-  types.kv = key.ok() && exists != nullptr && exists->present;
-  types.stream = shard.stream.Exists(ns, name);
-  const Result stats = shard.queue.Stats(ns, name);
-  const auto* counts = std::get_if<QueueStatsBody>(&stats.body);
-  types.queue = stats.ok() && counts != nullptr && counts->enqueued_total > 0;
-  return types;
+  return NameTypes{.kv = shard.kv.VersionOf(ns, name) != 0,
+                   .stream = shard.stream.Exists(ns, name),
+                   .queue = shard.queue.Exists(ns, name)};
 }
 
 std::optional<Result> CheckOneTypePerName(ShardContext& shard, const Request& request) {
@@ -19,17 +13,19 @@ std::optional<Result> CheckOneTypePerName(ShardContext& shard, const Request& re
       HasFlag(request.op, op_flags::kFanOut)) {
     return std::nullopt;
   }
-  const NameTypes types = TypesOf(shard, request.ns, request.key);
+  // Only the other families are looked up: a KV command on a plain key checks two cheap
+  // misses, no KV lookup.
+  const std::string_view ns = request.ns, name = request.key;
   bool clash = false;
   switch (InfoOf(request.op).family) {
     case Family::kKv:
-      clash = types.stream || types.queue;
+      clash = shard.stream.Exists(ns, name) || shard.queue.Exists(ns, name);
       break;
     case Family::kQueue:
-      clash = types.kv || types.stream;
+      clash = shard.kv.VersionOf(ns, name) != 0 || shard.stream.Exists(ns, name);
       break;
     case Family::kStream:
-      clash = types.kv || types.queue;
+      clash = shard.kv.VersionOf(ns, name) != 0 || shard.queue.Exists(ns, name);
       break;
     case Family::kSystem:
       break;

@@ -317,6 +317,10 @@ Result QueueEngine::Peek(std::string_view ns, std::string_view name, uint32_t co
   return Result::Ok(std::move(body));
 }
 
+bool QueueEngine::Exists(std::string_view ns, std::string_view name) const {
+  return state_->Find(ns, name) != nullptr;
+}
+
 Result QueueEngine::Stats(std::string_view ns, std::string_view name) {
   if (Result r = CheckName(ns, name); !r.ok()) return r;
   State& s = *state_;

@@ -126,7 +126,11 @@ std::string StreamStore::Key(std::string_view ns, std::string_view name) {
 }
 
 Stream* StreamStore::Find(std::string_view ns, std::string_view name) const {
-  auto it = streams_.find(Key(ns, name));
+  if (streams_.empty()) return nullptr;  // most lookups on a KV-only shard end here
+  // The combined key is built in a reused buffer: a lookup allocates nothing.
+  lookup_key_.assign(ns).push_back('\0');
+  lookup_key_.append(name);
+  auto it = streams_.find(lookup_key_);
   return it == streams_.end() ? nullptr : it->second.get();
 }
 

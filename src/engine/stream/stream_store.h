@@ -99,6 +99,7 @@ class StreamStore {
   using DueKey = std::pair<int64_t, uint64_t>;  // (due ms, serial)
 
   static std::string Key(std::string_view ns, std::string_view name);
+  mutable std::string lookup_key_;  // scratch for Find
 
   Stream* Find(std::string_view ns, std::string_view name) const;
   Group* FindGroup(std::string_view ns, std::string_view name, std::string_view group) const;

@@ -119,6 +119,8 @@ class QueueEngine {
   Result Peek(std::string_view ns, std::string_view name, uint32_t count);
   Result Stats(std::string_view ns, std::string_view name);  // QueueStatsBody
   uint64_t ReadyCount(std::string_view ns, std::string_view name);
+  // True once the queue was created (by its first enqueue); queues are never dropped.
+  bool Exists(std::string_view ns, std::string_view name) const;
   Result List(std::string_view ns) const;  // NameListBody, sorted; queues are never dropped
 
   // ---- Administration --------------------------------------------------------------------
