@@ -4,9 +4,17 @@
 // WAL writer on its own.
 
 #include <benchmark/benchmark.h>
+#include <malloc.h>
+#include <unistd.h>
 
+#include <algorithm>
+#include <cstdio>
 #include <filesystem>
+#include <fstream>
+#include <memory>
+#include <random>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "flod/core/change_sink.h"
@@ -57,6 +65,93 @@ void BM_KvGet(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations());
 }
 BENCHMARK(BM_KvGet)->Arg(10'000)->Arg(1'000'000);
+
+// `count` keys of 16 bytes, "key:000000000000" onwards, in one buffer; shuffled or in order.
+class NumberedKeys {
+ public:
+  NumberedKeys(size_t count, bool shuffled) : bytes_(count * kKeyBytes, '\0'), order_(count) {
+    for (size_t i = 0; i < count; ++i) {
+      char key[32];
+      std::snprintf(key, sizeof(key), "key:%012zu", i % 1'000'000'000'000);
+      bytes_.replace(i * kKeyBytes, kKeyBytes, key, kKeyBytes);
+      order_[i] = i;
+    }
+    if (shuffled) std::shuffle(order_.begin(), order_.end(), std::mt19937_64(42));
+  }
+  size_t size() const { return order_.size(); }
+  std::string_view operator[](size_t i) const {
+    return std::string_view(bytes_).substr(order_[i] * kKeyBytes, kKeyBytes);
+  }
+
+ private:
+  static constexpr size_t kKeyBytes = 16;
+  std::string bytes_;
+  std::vector<size_t> order_;
+};
+
+// Resident set (from /proc/self/statm) and bytes handed out by malloc (mallinfo2).
+struct MemoryUse {
+  double rss = 0;
+  double heap = 0;
+};
+
+MemoryUse CurrentMemory() {
+  std::ifstream statm("/proc/self/statm");
+  size_t total_pages = 0;
+  size_t resident_pages = 0;
+  statm >> total_pages >> resident_pages;
+  struct mallinfo2 info = mallinfo2();
+  return MemoryUse{static_cast<double>(resident_pages) * sysconf(_SC_PAGESIZE),
+                   static_cast<double>(info.uordblks + info.hblkhd)};
+}
+
+// Loads range(0) keys of 16 bytes with 32-byte values into a fresh engine (range(1): 0 = keys
+// in order, 1 = shuffled) and reports what the loaded table costs per key: resident memory
+// grown and malloc bytes in use, both measured after returning freed memory to the system.
+void BM_KvLoad(benchmark::State& state) {
+  ManualClock clock;
+  NullChangeSink sink;
+  const NumberedKeys keys(static_cast<size_t>(state.range(0)), state.range(1) != 0);
+  const std::string value(32, 'v');
+  for (auto _ : state) {
+    state.PauseTiming();
+    auto kv = std::make_unique<engine::KvEngine>(clock);
+    malloc_trim(0);
+    MemoryUse before = CurrentMemory();
+    state.ResumeTiming();
+    for (size_t i = 0; i < keys.size(); ++i) kv->Put("default", keys[i], value, {}, sink);
+    state.PauseTiming();
+    MemoryUse after = CurrentMemory();
+    state.counters["rss_per_key"] = (after.rss - before.rss) / keys.size();
+    state.counters["heap_per_key"] = (after.heap - before.heap) / keys.size();
+    kv.reset();
+    state.ResumeTiming();
+  }
+  state.SetItemsProcessed(state.iterations() * keys.size());
+}
+BENCHMARK(BM_KvLoad)
+    ->Args({1'000'000, 0})
+    ->Args({1'000'000, 1})
+    ->Iterations(1)
+    ->Unit(benchmark::kMillisecond);
+
+// Overwrites among range(0) loaded keys in shuffled order: each put also moves the previous
+// value into the key's history (8 versions kept by default).
+void BM_KvOverwrite(benchmark::State& state) {
+  ManualClock clock;
+  NullChangeSink sink;
+  engine::KvEngine kv(clock);
+  const NumberedKeys keys(static_cast<size_t>(state.range(0)), true);
+  const std::string value(32, 'v');
+  for (size_t i = 0; i < keys.size(); ++i) kv.Put("default", keys[i], value, {}, sink);
+  size_t i = 0;
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(kv.Put("default", keys[i], value, {}, sink));
+    if (++i == keys.size()) i = 0;
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_KvOverwrite)->Arg(10'000)->Arg(1'000'000);
 
 void BM_KvScanPage(benchmark::State& state) {
   ManualClock clock;

@@ -43,29 +43,30 @@ Result KvEngine::Get(std::string_view ns, std::string_view key) const {
   if (auto error = kv::CheckKey(ns, key)) return std::move(*error);
   const kv::Entry* entry = state_->FindLive(ns, key);
   if (entry == nullptr) return KeyNotFound();
-  return Result::Ok(ValueBody{entry->version, entry->kind, entry->value});
+  return Result::Ok(ValueBody{entry->version(), entry->kind(), std::string(entry->value())});
 }
 
 Result KvEngine::Exists(std::string_view ns, std::string_view key) const {
   if (auto error = kv::CheckKey(ns, key)) return std::move(*error);
   const kv::Entry* entry = state_->FindLive(ns, key);
   if (entry == nullptr) return Result::Ok(ExistsBody{0, false});
-  return Result::Ok(ExistsBody{entry->version, true});
+  return Result::Ok(ExistsBody{entry->version(), true});
 }
 
 Result KvEngine::History(std::string_view ns, std::string_view key, uint32_t limit) const {
   if (auto error = kv::CheckKey(ns, key)) return std::move(*error);
   const kv::Entry* entry = state_->FindLive(ns, key);
   if (entry == nullptr) return KeyNotFound();
-  size_t older = entry->history ? entry->history->size() : 0;
-  size_t count = 1 + older;
+  const kv::HistoryRing* history = entry->history();
+  size_t count = 1 + (history != nullptr ? history->size() : 0);
   if (limit != 0) count = std::min<size_t>(count, limit);
   HistoryBody body;
   body.items.reserve(count);
-  body.items.push_back(HistoryItem{entry->version, entry->written_ms, entry->value});
+  body.items.push_back(
+      HistoryItem{entry->version(), entry->written_ms(), std::string(entry->value())});
   for (size_t i = 0; i + 1 < count; ++i) {
-    const kv::StoredVersion& past = entry->history->FromNewest(i);
-    body.items.push_back(HistoryItem{past.version, past.written_ms, past.value});
+    const kv::PastVersion& past = history->FromNewest(i);
+    body.items.push_back(HistoryItem{past.version(), past.written_ms(), std::string(past.value())});
   }
   return Result::Ok(std::move(body));
 }
@@ -78,19 +79,19 @@ Result KvEngine::Scan(std::string_view ns, const KvScanOptions& options) const {
   uint32_t limit = options.limit == 0 ? kDefaultScanLimit : std::min(options.limit, kMaxScanLimit);
   int64_t now = state_->Now();
   // Resume strictly after the cursor, unless the cursor sorts before the prefix's range.
-  auto it = !options.after.empty() && options.after >= *prefix
-                ? space->keys().upper_bound(options.after)
-                : space->keys().lower_bound(*prefix);
-  for (; it != space->keys().end() && HasPrefix(it->first, *prefix); ++it) {
-    if (!it->second.IsLive(now)) continue;
-    if (!options.pattern.empty() && !GlobMatch(options.pattern, it->first)) continue;
+  const kv::KeyTree& keys = space->entries();
+  auto it = !options.after.empty() && options.after >= *prefix ? keys.UpperBound(options.after)
+                                                               : keys.LowerBound(*prefix);
+  for (; it != keys.end() && HasPrefix((*it)->key(), *prefix); ++it) {
+    const kv::Entry& entry = **it;
+    if (!entry.IsLive(now)) continue;
+    if (!options.pattern.empty() && !GlobMatch(options.pattern, entry.key())) continue;
     if (body.items.size() == limit) {
       body.has_more = true;
       break;
     }
-    const kv::Entry& entry = it->second;
-    body.items.push_back(
-        ScanItem{it->first, entry.kind, options.keys_only ? std::string() : entry.value});
+    body.items.push_back(ScanItem{std::string(entry.key()), entry.kind(),
+                                  options.keys_only ? std::string() : std::string(entry.value())});
   }
   if (!body.items.empty()) body.cursor = body.items.back().key;
   return Result::Ok(std::move(body));
@@ -102,9 +103,13 @@ Result KvEngine::Keys(std::string_view ns, std::string_view pattern) const {
   std::optional<std::string> prefix = ScanPrefix({}, pattern);
   if (space == nullptr || !prefix) return Result::Ok(std::move(body));
   int64_t now = state_->Now();
-  for (auto it = space->keys().lower_bound(*prefix);
-       it != space->keys().end() && HasPrefix(it->first, *prefix); ++it) {
-    if (it->second.IsLive(now) && GlobMatch(pattern, it->first)) body.names.push_back(it->first);
+  const kv::KeyTree& keys = space->entries();
+  for (auto it = keys.LowerBound(*prefix); it != keys.end() && HasPrefix((*it)->key(), *prefix);
+       ++it) {
+    const kv::Entry& entry = **it;
+    if (entry.IsLive(now) && GlobMatch(pattern, entry.key())) {
+      body.names.emplace_back(entry.key());
+    }
   }
   return Result::Ok(std::move(body));
 }
@@ -113,8 +118,8 @@ Result KvEngine::KeyInfo(std::string_view ns, std::string_view key) const {
   if (auto error = kv::CheckKey(ns, key)) return std::move(*error);
   const kv::Entry* entry = state_->FindLive(ns, key);
   if (entry == nullptr) return KeyNotFound();
-  int64_t ttl = entry->expire_at_ms == 0 ? -1 : entry->expire_at_ms - state_->Now();
-  return Result::Ok(KeyInfoBody{entry->version, entry->kind, ttl});
+  int64_t ttl = entry->expire_at_ms() == 0 ? -1 : entry->expire_at_ms() - state_->Now();
+  return Result::Ok(KeyInfoBody{entry->version(), entry->kind(), ttl});
 }
 
 Result KvEngine::Count(std::string_view ns) const {
@@ -125,7 +130,7 @@ Result KvEngine::Count(std::string_view ns) const {
 
 uint64_t KvEngine::VersionOf(std::string_view ns, std::string_view key) const {
   const kv::Entry* entry = state_->FindLive(ns, key);
-  return entry == nullptr ? 0 : entry->version;
+  return entry == nullptr ? 0 : entry->version();
 }
 
 size_t KvEngine::Size(std::string_view ns) const {

@@ -26,7 +26,7 @@ Result NotADocument() { return Fail(Status::kWrongType, kv::kMsgWrongType); }
 
 // Parses the stored value as a document; false for counters and text that is not JSON.
 bool LoadDocument(const kv::Entry& entry, nlohmann::json& doc) {
-  return entry.kind != ValueKind::kCounter && kv::ParseJsonDocument(entry.value, doc);
+  return entry.kind() != ValueKind::kCounter && kv::ParseJsonDocument(entry.value(), doc);
 }
 
 // NX / XX of a JSON write, on the key (root path) or on the addressed node.
@@ -41,8 +41,8 @@ std::optional<Result> CheckCondition(JsonSetIf condition, bool exists, bool root
 }
 
 bool IsDocument(const kv::Entry& entry) {
-  return entry.kind == ValueKind::kJson ||
-         (entry.kind == ValueKind::kBytes && kv::IsJsonDocument(entry.value));
+  return entry.kind() == ValueKind::kJson ||
+         (entry.kind() == ValueKind::kBytes && kv::IsJsonDocument(entry.value()));
 }
 
 }  // namespace
@@ -53,14 +53,14 @@ Result KvEngine::JsonGet(std::string_view ns, std::string_view key, std::string_
   if (!tokens) return BadPath();
   const kv::Entry* entry = state_->FindLive(ns, key);
   if (entry == nullptr) return KeyNotFound();
-  if (tokens->empty() && entry->kind == ValueKind::kJson) {
-    return Result::Ok(ValueBody{entry->version, ValueKind::kJson, entry->value});
+  if (tokens->empty() && entry->kind() == ValueKind::kJson) {
+    return Result::Ok(ValueBody{entry->version(), ValueKind::kJson, std::string(entry->value())});
   }
   nlohmann::json doc;
   if (!LoadDocument(*entry, doc)) return NotADocument();
   const nlohmann::json* node = kv::SelectJson(doc, *tokens);
   if (node == nullptr) return PathNotFound();
-  return Result::Ok(ValueBody{entry->version, ValueKind::kJson, kv::DumpJson(*node)});
+  return Result::Ok(ValueBody{entry->version(), ValueKind::kJson, kv::DumpJson(*node)});
 }
 
 Result KvEngine::JsonSet(std::string_view ns, std::string_view key, std::string_view path,
@@ -101,7 +101,7 @@ Result KvEngine::JsonSet(std::string_view ns, std::string_view key, std::string_
   }
   uint64_t version = s.store.last_version() + 1;
   bool fresh = entry == nullptr;
-  int64_t expire_at = fresh ? 0 : entry->expire_at_ms;
+  int64_t expire_at = fresh ? 0 : entry->expire_at_ms();
   s.Commit(kv::SetChange{ns, key, text, ValueKind::kJson, fresh, version, expire_at, now}, changes);
   return Result::Ok(VersionBody{version});
 }
@@ -125,7 +125,7 @@ Result KvEngine::JsonDel(std::string_view ns, std::string_view key, std::string_
   if (kv::EraseJsonAt(doc, *tokens) != kv::JsonEdit::kDone) return PathNotFound();
   std::string text = kv::DumpJson(doc);
   uint64_t version = s.store.last_version() + 1;
-  s.Commit(kv::SetChange{ns, key, text, ValueKind::kJson, false, version, entry->expire_at_ms, now},
+  s.Commit(kv::SetChange{ns, key, text, ValueKind::kJson, false, version, entry->expire_at_ms(), now},
            changes);
   return Result::Ok(VersionBody{version});
 }

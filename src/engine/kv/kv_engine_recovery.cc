@@ -12,21 +12,23 @@ namespace {
 
 // Emits one key: its older versions oldest first, then the current one, which carries the
 // expiry. The first record is "fresh" so the key starts a new life in the target engine.
-void WriteKey(std::string_view ns, std::string_view key, const kv::Entry& entry,
-              std::string& record, ChangeSink& out) {
+void WriteKey(std::string_view ns, const kv::Entry& entry, std::string& record,
+              ChangeSink& out) {
+  std::string_view key = entry.key();
   bool fresh = true;
   auto emit = [&](const kv::SetChange& change) {
     uint16_t type = kv::EncodeChange(change, record);
     out.Append(type, record);
     fresh = false;
   };
-  size_t older = entry.history ? entry.history->size() : 0;
-  for (size_t i = older; i > 0; --i) {
-    const kv::StoredVersion& past = entry.history->FromNewest(i - 1);
-    emit(kv::SetChange{ns, key, past.value, past.kind, fresh, past.version, 0, past.written_ms});
+  const kv::HistoryRing* history = entry.history();
+  for (size_t i = history != nullptr ? history->size() : 0; i > 0; --i) {
+    const kv::PastVersion& past = history->FromNewest(i - 1);
+    emit(kv::SetChange{ns, key, past.value(), past.kind(), fresh, past.version(), 0,
+                       past.written_ms()});
   }
-  emit(kv::SetChange{ns, key, entry.value, entry.kind, fresh, entry.version, entry.expire_at_ms,
-                     entry.written_ms});
+  emit(kv::SetChange{ns, key, entry.value(), entry.kind(), fresh, entry.version(),
+                     entry.expire_at_ms(), entry.written_ms()});
 }
 
 }  // namespace
@@ -42,8 +44,8 @@ void KvEngine::WriteSnapshot(ChangeSink& out) const {
   out.Append(type, record);
   int64_t now = state_->Now();
   state_->store.ForEachNamespace([&](std::string_view ns, const kv::Namespace& space) {
-    for (const auto& [key, entry] : space.keys()) {
-      if (entry.IsLive(now)) WriteKey(ns, key, entry, record, out);
+    for (const kv::Entry* entry : space.entries()) {
+      if (entry->IsLive(now)) WriteKey(ns, *entry, record, out);
     }
   });
 }

@@ -28,8 +28,8 @@ Result KvEngine::Put(std::string_view ns, std::string_view key, std::string_view
   PutOldValueBody old;
   if (options.return_old && entry != nullptr) {
     old.had_old = true;
-    old.old_kind = entry->kind;
-    old.old_value = entry->value;
+    old.old_kind = entry->kind();
+    old.old_value = entry->value();
   }
   if (auto error = kv::CheckPutPreconditions(current, options)) {
     if (options.return_old) error->body = std::move(old);
@@ -53,7 +53,7 @@ Result KvEngine::Delete(std::string_view ns, std::string_view key, std::optional
     if (if_match) return Fail(Status::kConflict, kv::kMsgKeyMissing);
     return Fail(Status::kNotFound, "key not found");
   }
-  if (if_match && *if_match != entry->version) {
+  if (if_match && *if_match != entry->version()) {
     return Fail(Status::kConflict, kv::kMsgVersionMismatch);
   }
   state_->Commit(kv::DeleteChange{ns, key}, changes);
@@ -85,12 +85,12 @@ Result KvEngine::Touch(std::string_view ns, std::string_view key, uint64_t ttl_m
   int64_t now = s.Now();
   const kv::Entry* entry = s.store.FindLive(ns, key, now);
   if (entry == nullptr) return Fail(Status::kNotFound, "key not found");
-  if (if_match && *if_match != entry->version) {
+  if (if_match && *if_match != entry->version()) {
     return Fail(Status::kConflict, kv::kMsgVersionMismatch);
   }
   int64_t expire_at = kv::ExpiryAfter(now, ttl_ms);
   // The version stays: a TTL is metadata, not a new value. Nothing changes, nothing is logged.
-  if (expire_at != entry->expire_at_ms) s.Commit(kv::ExpireChange{ns, key, expire_at}, changes);
+  if (expire_at != entry->expire_at_ms()) s.Commit(kv::ExpireChange{ns, key, expire_at}, changes);
   return Result::Ok();
 }
 
@@ -98,7 +98,7 @@ Result KvEngine::Persist(std::string_view ns, std::string_view key,
                          std::optional<uint64_t> if_match, ChangeSink& changes) {
   if (auto error = kv::CheckKey(ns, key)) return std::move(*error);
   const kv::Entry* entry = state_->FindLive(ns, key);
-  const bool had_expiry = entry != nullptr && entry->expire_at_ms != 0;
+  const bool had_expiry = entry != nullptr && entry->expire_at_ms() != 0;
   Result result = Touch(ns, key, 0, if_match, changes);
   if (!result.ok()) return result;
   return Result::Ok(CountBody{had_expiry ? 1u : 0u});

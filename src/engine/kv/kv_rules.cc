@@ -29,7 +29,7 @@ std::optional<int64_t> LittleEndianI64(std::string_view bytes) {
 
 KeyState StateOf(const Entry* entry) {
   if (entry == nullptr) return {};
-  return KeyState{true, entry->version, entry->kind, entry->value, entry->expire_at_ms};
+  return KeyState{true, entry->version(), entry->kind(), entry->value(), entry->expire_at_ms()};
 }
 
 std::optional<Result> CheckKey(std::string_view ns, std::string_view key) {

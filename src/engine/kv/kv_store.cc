@@ -1,64 +1,15 @@
 #include "engine/kv/kv_store.h"
 
 #include <algorithm>
-#include <functional>
 #include <type_traits>
 #include <utility>
+#include <variant>
 
 namespace flod::engine::kv {
 
-// ---- HistoryRing ----------------------------------------------------------------------------
-
-std::string HistoryRing::Push(StoredVersion version) {
-  if (items_.size() < capacity_) {
-    items_.push_back(std::move(version));
-    return {};
-  }
-  // Hand the evicted buffer back so the caller can reuse its capacity for the new value.
-  std::string evicted = std::move(items_[oldest_].value);
-  items_[oldest_] = std::move(version);
-  oldest_ = (oldest_ + 1) % capacity_;
-  return evicted;
-}
-
-const StoredVersion& HistoryRing::FromNewest(size_t i) const {
-  // Until the ring is full oldest_ stays 0 and the newest item is the last one pushed.
-  size_t newest = (oldest_ + items_.size() - 1) % items_.size();
-  return items_[(newest + items_.size() - i) % items_.size()];
-}
-
-// ---- Namespace ------------------------------------------------------------------------------
-
-KeyMap::iterator Namespace::Find(std::string_view key) {
-  auto hit = index_.find(key);
-  return hit == index_.end() ? keys_.end() : hit->second;
-}
-
-KeyMap::const_iterator Namespace::Find(std::string_view key) const {
-  auto hit = index_.find(key);
-  return hit == index_.end() ? keys_.end() : KeyMap::const_iterator(hit->second);
-}
-
-std::pair<KeyMap::iterator, bool> Namespace::FindOrInsert(std::string_view key) {
-  auto hit = index_.find(key);
-  if (hit != index_.end()) return {hit->second, false};
-  auto it = keys_.emplace_hint(keys_.lower_bound(key), std::string(key), Entry{});
-  index_.emplace(it->first, it);
-  return {it, true};
-}
-
-void Namespace::Erase(KeyMap::iterator it) {
-  index_.erase(std::string_view(it->first));
-  keys_.erase(it);
-}
-
-// ---- KvStore --------------------------------------------------------------------------------
-
-bool KvStore::ExpiryRef::operator<(const ExpiryRef& other) const {
-  if (at != other.at) return at < other.at;
-  std::less<const void*> before;
-  if (space != other.space) return before(space, other.space);
-  return before(&it->first, &other.it->first);
+Namespace::~Namespace() {
+  // The indexes free only their own memory; the entries are freed here, once.
+  for (const Entry* entry : order_) Entry::Destroy(const_cast<Entry*>(entry));
 }
 
 KvStore::KvStore(uint32_t history_versions)
@@ -84,132 +35,160 @@ void KvStore::Apply(const Change& change) {
 }
 
 void KvStore::ApplySet(const SetChange& c) {
-  Namespace* space = FindMutable(c.ns);
-  if (space == nullptr) {
-    auto created = namespaces_.try_emplace(std::string(c.ns)).first;
-    created->second.name = created->first;
-    space = &created->second;
-  }
-  auto [it, inserted] = space->FindOrInsert(c.key);
-  Entry& e = it->second;
-  if (!inserted && c.fresh) {
-    e.history.reset();  // a recreated key does not inherit its old versions
-  } else if (!inserted && history_capacity_ > 0) {
-    if (!e.history) e.history = std::make_unique<HistoryRing>(history_capacity_);
-    e.value = e.history->Push(StoredVersion{std::move(e.value), e.version, e.written_ms, e.kind});
-  }
-  e.value.assign(c.value.data(), c.value.size());
-  e.version = c.version;
-  e.written_ms = c.written_ms;
-  e.kind = c.kind;
-  SetExpiry(*space, it, c.expire_at_ms);
+  Namespace& space = FindOrCreate(c.ns);
+  uint64_t hash = HashKey(c.key);
+  Entry* entry = space.index_.Find(c.key, hash);
   last_version_ = std::max(last_version_, c.version);
+  if (entry == nullptr) {
+    entry = Entry::Create(c.key, c.value, c.kind, c.version, c.written_ms, c.expire_at_ms);
+    space.index_.Insert(entry, hash);
+    space.order_.Insert(entry);
+    if (c.expire_at_ms != 0) {
+      expiry_.Insert(entry, &space);
+      ++space.expiring_;
+    }
+    return;
+  }
+  HistoryRing* ring = entry->history();
+  if (c.fresh) {
+    HistoryRing::Destroy(ring);  // a recreated key does not inherit its old versions
+    ring = nullptr;
+  } else if (history_capacity_ > 0) {
+    ring = HistoryRing::Push(ring, history_capacity_, entry->version(), entry->written_ms(),
+                             entry->kind(), entry->value());
+  }
+  entry = Relayout(space, entry, hash, ring, c.expire_at_ms, static_cast<uint32_t>(c.value.size()));
+  entry->SetValue(c.value, c.kind, c.version, c.written_ms);
 }
 
 void KvStore::ApplyDelete(std::string_view ns, std::string_view key) {
   Namespace* space = FindMutable(ns);
   if (space == nullptr) return;
-  auto it = space->Find(key);
-  if (it != space->end()) Erase(*space, it);
+  uint64_t hash = HashKey(key);
+  Entry* entry = space->index_.Find(key, hash);
+  if (entry != nullptr) Erase(*space, entry, hash);
 }
 
 void KvStore::ApplyExpire(std::string_view ns, std::string_view key, int64_t expire_at_ms) {
   Namespace* space = FindMutable(ns);
   if (space == nullptr) return;
-  auto it = space->Find(key);
-  if (it != space->end()) SetExpiry(*space, it, expire_at_ms);
+  uint64_t hash = HashKey(key);
+  Entry* entry = space->index_.Find(key, hash);
+  if (entry == nullptr || entry->expire_at_ms() == expire_at_ms) return;
+  Relayout(*space, entry, hash, entry->history(), expire_at_ms,
+           static_cast<uint32_t>(entry->value().size()));
 }
 
 void KvStore::ApplyClear(std::string_view ns) {
   if (ns.empty()) {
-    expiry_.clear();
+    expiry_.Clear();
+    last_found_ = nullptr;
     namespaces_.clear();
     return;
   }
   Namespace* space = FindMutable(ns);
   if (space == nullptr) return;
-  for (auto it = space->begin(); it != space->end(); ++it) {
-    if (it->second.expire_at_ms != 0) expiry_.erase(ExpiryRef{it->second.expire_at_ms, space, it});
+  if (space->expiring_ != 0) {
+    for (const Entry* entry : space->order_) {
+      if (entry->expire_at_ms() != 0) expiry_.Erase(entry);
+    }
   }
-  EraseNamespace(*space);
+  EraseNamespace(space);
 }
 
-const Namespace* KvStore::FindNamespace(std::string_view ns) const {
-  auto it = namespaces_.find(ns);
-  return it == namespaces_.end() ? nullptr : &it->second;
+Entry* KvStore::Relayout(Namespace& space, Entry* entry, uint64_t hash, HistoryRing* ring,
+                         int64_t expire_at_ms, uint32_t value_size) {
+  const int64_t had_expiry = entry->expire_at_ms();
+  if (had_expiry != 0 && expire_at_ms == 0) {
+    expiry_.Erase(entry);
+    --space.expiring_;
+  }
+  uint8_t sections = (ring != nullptr ? kHistorySection : 0) |
+                     (expire_at_ms != 0 ? kExpirySection : 0);
+  Entry* moved = Entry::Reshape(entry, sections, value_size);
+  if (moved != entry) {
+    space.index_.Replace(entry, moved, hash);
+    space.order_.Replace(entry, moved);
+    if (had_expiry != 0 && expire_at_ms != 0) expiry_.Relocate(moved);
+    Entry::ReleaseMoved(entry);
+  }
+  if (ring != nullptr) moved->set_history(ring);
+  if (expire_at_ms != 0) {
+    moved->set_expire_at_ms(expire_at_ms);
+    if (had_expiry == 0) {
+      expiry_.Insert(moved, &space);
+      ++space.expiring_;
+    } else if (had_expiry != expire_at_ms) {
+      expiry_.Update(moved);
+    }
+  }
+  return moved;
 }
 
-Namespace* KvStore::FindMutable(std::string_view ns) {
+void KvStore::Erase(Namespace& space, Entry* entry, uint64_t hash) {
+  if (entry->expire_at_ms() != 0) {
+    expiry_.Erase(entry);
+    --space.expiring_;
+  }
+  space.index_.Erase(entry->key(), hash);
+  space.order_.Erase(entry);
+  Entry::Destroy(entry);
+  if (space.size() == 0) EraseNamespace(&space);
+}
+
+Namespace* KvStore::FindMutable(std::string_view ns) const {
+  if (last_found_ != nullptr && last_found_->name() == ns) return last_found_;
   auto it = namespaces_.find(ns);
-  return it == namespaces_.end() ? nullptr : &it->second;
+  if (it == namespaces_.end()) return nullptr;
+  last_found_ = it->second.get();
+  return last_found_;
+}
+
+Namespace& KvStore::FindOrCreate(std::string_view ns) {
+  if (Namespace* space = FindMutable(ns)) return *space;
+  auto space = std::make_unique<Namespace>(ns);
+  last_found_ = space.get();
+  namespaces_.emplace(space->name(), std::move(space));
+  return *last_found_;
+}
+
+void KvStore::EraseNamespace(Namespace* space) {
+  if (last_found_ == space) last_found_ = nullptr;
+  namespaces_.erase(namespaces_.find(space->name()));
 }
 
 const Entry* KvStore::FindLive(std::string_view ns, std::string_view key, int64_t now_ms) const {
-  const Namespace* space = FindNamespace(ns);
+  const Namespace* space = FindMutable(ns);
   if (space == nullptr) return nullptr;
-  auto it = space->Find(key);
-  if (it == space->end() || !it->second.IsLive(now_ms)) return nullptr;
-  return &it->second;
-}
-
-void KvStore::SetExpiry(Namespace& space, KeyMap::iterator it, int64_t expire_at_ms) {
-  Entry& e = it->second;
-  if (e.expire_at_ms == expire_at_ms) return;
-  if (e.expire_at_ms != 0) expiry_.erase(ExpiryRef{e.expire_at_ms, &space, it});
-  if (expire_at_ms != 0) expiry_.insert(ExpiryRef{expire_at_ms, &space, it});
-  e.expire_at_ms = expire_at_ms;
-}
-
-void KvStore::Erase(Namespace& space, KeyMap::iterator it) {
-  if (it->second.expire_at_ms != 0) {
-    expiry_.erase(ExpiryRef{it->second.expire_at_ms, &space, it});
-  }
-  space.Erase(it);
-  if (space.keys().empty()) EraseNamespace(space);
-}
-
-void KvStore::EraseNamespace(Namespace& space) {
-  auto it = namespaces_.find(space.name);
-  if (it != namespaces_.end()) namespaces_.erase(it);
+  const Entry* entry = space->Find(key);
+  if (entry == nullptr || !entry->IsLive(now_ms)) return nullptr;
+  return entry;
 }
 
 size_t KvStore::LiveSize(std::string_view ns, int64_t now_ms) const {
-  const Namespace* only = nullptr;
-  size_t total = 0;
   if (ns.empty()) {
-    for (const auto& [name, space] : namespaces_) total += space.keys().size();
-  } else {
-    only = FindNamespace(ns);
-    if (only == nullptr) return 0;
-    total = only->keys().size();
+    size_t total = 0;
+    for (const auto& [name, space] : namespaces_) total += space->size();
+    return total - expiry_.CountDue(now_ms, nullptr);
   }
-  // Only the expired-but-not-reclaimed prefix of the index is walked; ReclaimExpired keeps
-  // it short.
-  size_t expired = 0;
-  for (auto it = expiry_.begin(); it != expiry_.end() && it->at <= now_ms; ++it) {
-    if (only == nullptr || it->space == only) ++expired;
-  }
-  return total - expired;
+  const Namespace* space = FindMutable(ns);
+  if (space == nullptr) return 0;
+  if (space->expiring_ == 0) return space->size();
+  return space->size() - expiry_.CountDue(now_ms, space);
 }
 
 size_t KvStore::LiveExpiringSize(std::string_view ns, int64_t now_ms) const {
-  const Namespace* only = nullptr;
-  if (!ns.empty()) {
-    only = FindNamespace(ns);
-    if (only == nullptr) return 0;
-  }
-  size_t count = 0;
-  for (const ExpiryRef& ref : expiry_) {
-    if (ref.at > now_ms && (only == nullptr || ref.space == only)) ++count;
-  }
-  return count;
+  if (ns.empty()) return expiry_.size() - expiry_.CountDue(now_ms, nullptr);
+  const Namespace* space = FindMutable(ns);
+  if (space == nullptr || space->expiring_ == 0) return 0;
+  return space->expiring_ - expiry_.CountDue(now_ms, space);
 }
 
 size_t KvStore::ReclaimExpired(int64_t now_ms, size_t budget) {
   size_t freed = 0;
-  while (freed < budget && !expiry_.empty() && expiry_.begin()->at <= now_ms) {
-    ExpiryRef ref = *expiry_.begin();
-    Erase(*ref.space, ref.it);
+  while (freed < budget && !expiry_.empty() && expiry_.top().at <= now_ms) {
+    ExpiryHeap::Item due = expiry_.top();
+    Erase(*due.space, due.entry, HashKey(due.entry->key()));
     ++freed;
   }
   return freed;
