@@ -49,7 +49,7 @@ size_t RespSession::OnInput(std::string_view input) {
   return consumed;
 }
 
-void RespSession::Submit(Request request, std::function<void(Result&&)> done) {
+void RespSession::Submit(Request&& request, std::function<void(Result&&)> done) {
   if (std::optional<Result> invalid = dispatch::Validate(request)) {
     done(std::move(*invalid));
     return;

@@ -215,33 +215,32 @@ std::string& RespProcessor::ReadySink() {
   return slots_.back().bytes;
 }
 
-void RespProcessor::Submit(const CommandSpec& spec, BuiltCommand built) {
+void RespProcessor::Submit(const CommandSpec& spec, BuiltCommand&& built) {
   const uint64_t seq = next_seq_++;
-  slots_.emplace_back();
+  Slot& slot = slots_.emplace_back();
+  slot.spec = &spec;
+  slot.note = std::move(built.note);
   // Marked before submitting: the answer may come back inside Submit.
   if ((spec.flags & command_flags::kBlocking) != 0 || MayBlock(built.request)) {
     blocked_ = true;
     blocked_seq_ = seq;
   }
   host_.Submit(std::move(built.request),
-               [this, seq, &spec, note = std::move(built.note)](Result&& result) {
-                 Complete(seq, spec, note, result);
-               });
+               [this, seq](Result&& result) { Complete(seq, result); });
 }
 
-void RespProcessor::Complete(uint64_t seq, const CommandSpec& spec, const ReplyNote& note,
-                             Result& result) {
+void RespProcessor::Complete(uint64_t seq, Result& result) {
   const size_t index = static_cast<size_t>(seq - first_seq_);
+  Slot& slot = slots_[index];
   if (index == 0) {
     RespWriter out(host_.Output());
-    spec.handler.reply(context_, note, result, out);
+    slot.spec->handler.reply(context_, slot.note, result, out);
     slots_.pop_front();
     ++first_seq_;
     FlushReadySlots();
   } else {
-    Slot& slot = slots_[index];
     RespWriter out(slot.bytes);
-    spec.handler.reply(context_, note, result, out);
+    slot.spec->handler.reply(context_, slot.note, result, out);
     slot.ready = true;
   }
   Release(seq);

@@ -35,7 +35,7 @@ class InProcessHost final : public RespHost {
     }
   }
 
-  void Submit(Request request, std::function<void(Result&&)> done) override {
+  void Submit(Request&& request, std::function<void(Result&&)> done) override {
     request.wait.may_park = false;
     if (std::optional<Result> invalid = dispatch::Validate(request))
       return done(std::move(*invalid));

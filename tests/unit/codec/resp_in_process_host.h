@@ -154,7 +154,7 @@ class InProcessConnection final : public RespHost {
   // What arrived since the last read (answers to blocked commands come in later).
   std::string Take() { return std::exchange(output_, {}); }
 
-  void Submit(Request request, std::function<void(Result&&)> done) override {
+  void Submit(Request&& request, std::function<void(Result&&)> done) override {
     shards_.Run(std::move(request), std::move(done));
   }
   std::string& Output() override { return output_; }

@@ -25,7 +25,7 @@ class DeferringHost final : public RespHost {
     std::function<void(Result&&)> done;
   };
 
-  void Submit(Request request, std::function<void(Result&&)> done) override {
+  void Submit(Request&& request, std::function<void(Result&&)> done) override {
     if (immediate) return done(Result::Ok(TextBody{"PONG"}));
     pending.push_back(Pending{std::move(request), std::move(done)});
   }

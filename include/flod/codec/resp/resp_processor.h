@@ -34,7 +34,7 @@ class RespHost : public CommandHost {
  public:
   // Runs `request` where it belongs (after checking it). Calls `done` exactly once, on the
   // connection's thread, possibly before Submit returns; never after the connection closed.
-  virtual void Submit(Request request, std::function<void(Result&&)> done) = 0;
+  virtual void Submit(Request&& request, std::function<void(Result&&)> done) = 0;
   // The connection's output buffer; whatever is appended here is sent.
   virtual std::string& Output() = 0;
   // Stop reading; close once every reply queued so far has been written.
@@ -67,6 +67,10 @@ class RespProcessor {
   struct Slot {
     bool ready = false;
     std::string bytes;
+    // For a submitted command: how to write its answer. Kept here rather than in the
+    // completion callback, so the callback stays small enough not to allocate.
+    const CommandSpec* spec = nullptr;
+    ReplyNote note;
   };
   class RunningFlow;  // a flow's FlowRunner (resp_processor.cc)
 
@@ -74,8 +78,8 @@ class RespProcessor {
   // Where an answer that is ready now goes: the output when nothing is owed before it,
   // otherwise a new ready slot.
   std::string& ReadySink();
-  void Submit(const CommandSpec& spec, BuiltCommand built);
-  void Complete(uint64_t seq, const CommandSpec& spec, const ReplyNote& note, Result& result);
+  void Submit(const CommandSpec& spec, BuiltCommand&& built);
+  void Complete(uint64_t seq, Result& result);
   void StartFlow(std::unique_ptr<CommandFlow> flow);
   // Fills slot `seq` with `reply`; releases the connection when that command held it.
   void FinishSlot(uint64_t seq, std::string reply);
