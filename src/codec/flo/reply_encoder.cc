@@ -8,6 +8,17 @@
 #include "flod/core/bytes.h"
 
 namespace flod::codec::flo {
+
+std::string EncodeNameList(const NameListBody& body) {
+  std::string data;
+  ByteWriter writer(data);
+  writer.U32(static_cast<uint32_t>(body.names.size()));
+  for (const std::string& name : body.names) writer.Str16(name);
+  writer.U8(0);
+  writer.Str16({});
+  return data;
+}
+
 namespace {
 
 constexpr uint8_t kEntryFound = 0;
@@ -155,17 +166,6 @@ std::string EncodeQueueStats(const QueueStatsBody& stats) {
                          stats.enqueued_total, stats.dequeued_total}) {
     writer.U64(value);
   }
-  return data;
-}
-
-// The generic list page of §7.9, always complete: has_more 0 and no cursor.
-std::string EncodeNameList(const NameListBody& body) {
-  std::string data;
-  ByteWriter writer(data);
-  writer.U32(static_cast<uint32_t>(body.names.size()));
-  for (const std::string& name : body.names) writer.Str16(name);
-  writer.U8(0);
-  writer.Str16({});
   return data;
 }
 

@@ -108,17 +108,6 @@ std::string EncodeTrim(const TrimBody& trim) {
   return data;
 }
 
-// The generic list page of §7.9, always complete: has_more 0, no cursor.
-std::string EncodeNames(const NameListBody& body) {
-  std::string data;
-  ByteWriter writer(data);
-  writer.U32(static_cast<uint32_t>(body.names.size()));
-  for (const std::string& name : body.names) writer.Str16(name);
-  writer.U8(0);
-  writer.Str16({});
-  return data;
-}
-
 // [total:u64][min:id][max:id][consumers:u32]([name:str16][pending:u64])*
 // [entries:u32]([id][consumer:str16][idle_ms:u64][delivery_count:u32])*
 std::string EncodePending(const PendingBody& body) {
@@ -200,7 +189,7 @@ std::optional<std::string> EncodeStreamSuccess(const ConnectionProfile& profile,
     case Op::kStreamTrim:
       return As<TrimBody>(body, EncodeTrim);
     case Op::kStreamList:
-      return As<NameListBody>(body, EncodeNames);
+      return As<NameListBody>(body, EncodeNameList);
     case Op::kStreamGroupPending:
       return As<PendingBody>(body, EncodePending);
     case Op::kStreamGroupInfo:

@@ -11,6 +11,10 @@
 
 namespace flod::codec::flo {
 
+// The generic list page of WIRE.md §7.9, always complete (has_more 0, no cursor); shared by
+// every family's listing (defined in reply_encoder.cc).
+std::string EncodeNameList(const NameListBody& body);
+
 // The data for a successful `op` (a kStream op), or nullopt when `body` is not the body that
 // op answers with.
 std::optional<std::string> EncodeStreamSuccess(const ConnectionProfile& profile, Op op,

@@ -9,6 +9,7 @@
 #include "flod/core/limits.h"
 #include "flod/core/shard_key.h"
 #include "flod/dispatch/handler_table.h"
+#include "merges.h"
 
 namespace flod::dispatch {
 namespace {
@@ -274,32 +275,12 @@ Result HandleKvMset(ShardContext& shard, Request& request) {
   return Result::Ok(CountBody{written});
 }
 
-Result MergeCounts(const Request&, std::vector<Result>& parts) {
-  uint64_t total = 0;
-  for (Result& part : parts) {
-    if (!part.ok()) return std::move(part);
-    total += std::get<CountBody>(part.body).count;
-  }
-  return Result::Ok(CountBody{total});
-}
-
 Result HandleKvKeyInfo(ShardContext& shard, Request& request) {
   return shard.kv.KeyInfo(request.ns, request.key);
 }
 
 Result HandleKvKeys(ShardContext& shard, Request& request) {
   return shard.kv.Keys(request.ns, request.args.pattern);
-}
-
-Result MergeKvKeys(const Request&, std::vector<Result>& parts) {
-  NameListBody merged;
-  for (Result& part : parts) {
-    if (!part.ok()) return std::move(part);
-    auto& names = std::get<NameListBody>(part.body).names;
-    std::move(names.begin(), names.end(), std::back_inserter(merged.names));
-  }
-  std::sort(merged.names.begin(), merged.names.end());
-  return Result::Ok(std::move(merged));
 }
 
 Result HandleKvCount(ShardContext& shard, Request& request) { return shard.kv.Count(request.ns); }
@@ -320,13 +301,6 @@ Result HandleKvClear(ShardContext& shard, Request& request) {
   Result result = shard.kv.Clear(request.ns, shard.changes);
   if (result.ok()) shard.WakeFamily(Family::kKv);
   return result;
-}
-
-Result MergeFirstError(const Request&, std::vector<Result>& parts) {
-  for (Result& part : parts) {
-    if (!part.ok()) return std::move(part);
-  }
-  return Result::Ok();
 }
 
 }  // namespace
@@ -352,7 +326,7 @@ void RegisterKvHandlers(HandlerTable& table) {
   table.Register(Op::kKvDeleteMany, HandleKvDeleteMany, MergeCounts);
   table.Register(Op::kKvMset, HandleKvMset, MergeCounts);
   table.Register(Op::kKvKeyInfo, HandleKvKeyInfo);
-  table.Register(Op::kKvKeys, HandleKvKeys, MergeKvKeys);
+  table.Register(Op::kKvKeys, HandleKvKeys, MergeNameLists);
   table.Register(Op::kKvCount, HandleKvCount, MergeKvCount);
   table.Register(Op::kKvClear, HandleKvClear, MergeFirstError);
 }

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "flod/dispatch/handler_table.h"
+#include "merges.h"
 
 namespace flod::dispatch {
 namespace {
@@ -100,20 +101,6 @@ Result HandleQueueList(ShardContext& shard, Request& request) {
   return shard.queue.List(request.ns);
 }
 
-// A queue lives on exactly one shard, so the parts never overlap; sorting makes the listing
-// independent of the shard count.
-Result MergeQueueList(const Request&, std::vector<Result>& parts) {
-  NameListBody merged;
-  for (Result& part : parts) {
-    if (!part.ok()) return std::move(part);
-    auto& names = std::get<NameListBody>(part.body).names;
-    std::move(names.begin(), names.end(), std::back_inserter(merged.names));
-  }
-  std::sort(merged.names.begin(), merged.names.end());
-  merged.names.erase(std::unique(merged.names.begin(), merged.names.end()), merged.names.end());
-  return Result::Ok(std::move(merged));
-}
-
 }  // namespace
 
 void RegisterQueueHandlers(HandlerTable& table) {
@@ -129,7 +116,7 @@ void RegisterQueueHandlers(HandlerTable& table) {
   table.Register(Op::kQueueDlqRequeue, HandleQueueDlqRequeue);
   table.Register(Op::kQueueDlqDelete, HandleQueueDlqDelete);
   table.Register(Op::kQueuePurge, HandleQueuePurge);
-  table.Register(Op::kQueueList, HandleQueueList, MergeQueueList);
+  table.Register(Op::kQueueList, HandleQueueList, MergeNameLists);
 }
 
 }  // namespace flod::dispatch

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "flod/dispatch/handler_table.h"
+#include "merges.h"
 
 namespace flod::dispatch {
 namespace {
@@ -106,19 +107,6 @@ Result HandleStreamInfo(ShardContext& shard, Request& request) {
 
 Result HandleStreamList(ShardContext& shard, Request& request) {
   return shard.stream.List(request.ns, request.args.cursor, kListEverything);
-}
-
-// A stream lives on exactly one shard, so the parts never overlap; sorting makes the listing
-// independent of the shard count.
-Result MergeStreamList(const Request&, std::vector<Result>& parts) {
-  NameListBody merged;
-  for (Result& part : parts) {
-    if (!part.ok()) return std::move(part);
-    auto& names = std::get<NameListBody>(part.body).names;
-    std::move(names.begin(), names.end(), std::back_inserter(merged.names));
-  }
-  std::sort(merged.names.begin(), merged.names.end());
-  return Result::Ok(std::move(merged));
 }
 
 // Retention in the engine's terms; the max_age/max_bytes tags (0x26/0x27) stand in for the
@@ -353,7 +341,7 @@ void RegisterStreamHandlers(HandlerTable& table) {
   table.Register(Op::kStreamAppendBatch, HandleStreamAppendBatch);
   table.Register(Op::kStreamRead, HandleStreamRead);
   table.Register(Op::kStreamInfo, HandleStreamInfo);
-  table.Register(Op::kStreamList, HandleStreamList, MergeStreamList);
+  table.Register(Op::kStreamList, HandleStreamList, MergeNameLists);
   table.Register(Op::kStreamCreate, HandleStreamCreate);
   table.Register(Op::kStreamDelete, HandleStreamDelete);
   table.Register(Op::kStreamTrim, HandleStreamTrim);
