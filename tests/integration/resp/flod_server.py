@@ -10,6 +10,9 @@ import socket
 import subprocess
 import tempfile
 import time
+import unittest
+
+import redis
 
 
 def free_port():
@@ -94,3 +97,27 @@ class FlodServer:
 
     def __exit__(self, *exc):
         self.cleanup()
+
+
+class FlodTestCase(unittest.TestCase):
+    """One flod per test class, with redis-py and redis-cli helpers pointed at it."""
+
+    server = None
+
+    @classmethod
+    def setUpClass(cls):
+        cls.server = FlodServer().start()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.server.stop()
+        cls.server.cleanup()
+
+    def client(self, **kwargs):
+        return redis.Redis(port=self.server.port, decode_responses=True, **kwargs)
+
+    def cli(self, *args, stdin=None, exit_code=0):
+        result = subprocess.run(["redis-cli", "-p", str(self.server.port), *args], input=stdin,
+                                capture_output=True, timeout=120)
+        self.assertEqual(result.returncode, exit_code, result.stderr)
+        return result.stdout.decode()

@@ -6,21 +6,10 @@ import unittest
 
 import redis
 
-from flod_server import FlodServer
+from flod_server import FlodServer, FlodTestCase
 
 
-class RedisPyTestCase(unittest.TestCase):
-    server = None
-
-    @classmethod
-    def setUpClass(cls):
-        cls.server = FlodServer().start()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.server.stop()
-        cls.server.cleanup()
-
+class RedisPyTestCase(FlodTestCase):
     def setUp(self):
         self.r = redis.Redis(port=self.server.port, decode_responses=True)
         self.r.flushall()

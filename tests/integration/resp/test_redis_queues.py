@@ -4,7 +4,6 @@ A pop leases the message (30 s by default); QACK removes it. Queues outlive FLUS
 test works on queue names of its own.
 """
 
-import subprocess
 import threading
 import time
 import unittest
@@ -12,36 +11,16 @@ import uuid
 
 import redis
 
-from flod_server import FlodServer
+from flod_server import FlodTestCase
 
 
-class QueueTestCase(unittest.TestCase):
-    server = None
-
-    @classmethod
-    def setUpClass(cls):
-        cls.server = FlodServer().start()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.server.stop()
-        cls.server.cleanup()
-
+class QueueTestCase(FlodTestCase):
     def setUp(self):
         self.r = redis.Redis(port=self.server.port, decode_responses=True)
         self.q = "queue-" + uuid.uuid4().hex[:10]
 
     def tearDown(self):
         self.r.close()
-
-    def client(self):
-        return redis.Redis(port=self.server.port, decode_responses=True)
-
-    def cli(self, *args, stdin=None):
-        result = subprocess.run(["redis-cli", "-p", str(self.server.port), *args], input=stdin,
-                                capture_output=True, timeout=60)
-        self.assertEqual(result.returncode, 0, result.stderr)
-        return result.stdout.decode()
 
     def stats(self, queue):
         flat = self.r.execute_command("QSTATS", queue)

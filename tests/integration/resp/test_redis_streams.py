@@ -4,7 +4,6 @@ Streams and consumer groups outlive FLUSHALL (it clears KV keys only), so every 
 stream names of its own.
 """
 
-import subprocess
 import threading
 import time
 import unittest
@@ -12,7 +11,7 @@ import uuid
 
 import redis
 
-from flod_server import FlodServer
+from flod_server import FlodTestCase
 
 
 def id_tuple(entry_id):
@@ -20,33 +19,13 @@ def id_tuple(entry_id):
     return int(ms), int(seq)
 
 
-class StreamTestCase(unittest.TestCase):
-    server = None
-
-    @classmethod
-    def setUpClass(cls):
-        cls.server = FlodServer().start()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.server.stop()
-        cls.server.cleanup()
-
+class StreamTestCase(FlodTestCase):
     def setUp(self):
         self.r = redis.Redis(port=self.server.port, decode_responses=True)
         self.key = "stream-" + uuid.uuid4().hex[:10]
 
     def tearDown(self):
         self.r.close()
-
-    def client(self, **kwargs):
-        return redis.Redis(port=self.server.port, decode_responses=True, **kwargs)
-
-    def cli(self, *args, stdin=None):
-        result = subprocess.run(["redis-cli", "-p", str(self.server.port), *args], input=stdin,
-                                capture_output=True, timeout=60)
-        self.assertEqual(result.returncode, 0, result.stderr)
-        return result.stdout.decode()
 
 
 class StreamCommandsTest(StreamTestCase):

@@ -1,14 +1,12 @@
 """Debian's redis-cli and redis-benchmark, and raw sockets, against the real flod."""
 
-import os
 import socket
 import subprocess
-import tempfile
 import unittest
 
 import redis
 
-from flod_server import FlodServer
+from flod_server import FlodServer, FlodTestCase
 
 
 def resp_command(*args):
@@ -44,26 +42,9 @@ def read_exactly_lines(sock, count, timeout=10.0):
     return data
 
 
-class RedisCliTest(unittest.TestCase):
-    server = None
-
-    @classmethod
-    def setUpClass(cls):
-        cls.server = FlodServer().start()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.server.stop()
-        cls.server.cleanup()
-
+class RedisCliTest(FlodTestCase):
     def setUp(self):
         redis.Redis(port=self.server.port).flushall()
-
-    def cli(self, *args, stdin=None, exit_code=0):
-        result = subprocess.run(["redis-cli", "-p", str(self.server.port), *args], input=stdin,
-                                capture_output=True, timeout=120)
-        self.assertEqual(result.returncode, exit_code, result.stderr)
-        return result.stdout.decode()
 
     def test_one_shot_commands(self):
         self.assertEqual(self.cli("SET", "greeting", "hello world"), "OK\n")
@@ -120,17 +101,10 @@ class RedisCliTest(unittest.TestCase):
         self.assertNotIn("rror", out)
 
 
-class RawSocketTest(unittest.TestCase):
-    server = None
-
+class RawSocketTest(FlodTestCase):
     @classmethod
     def setUpClass(cls):
         cls.server = FlodServer(extra_args=["--max-frame-size", "65536"]).start()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.server.stop()
-        cls.server.cleanup()
 
     def connect(self):
         return socket.create_connection(("127.0.0.1", self.server.port), timeout=5)
