@@ -1,0 +1,160 @@
+#!/usr/bin/env bash
+# flod next to Redis on this machine, with one command (not a test: it prints one table).
+#
+# Starts, on loopback ports, a fresh flod (default durability, one shard per CPU), a fresh
+# redis-server without persistence, and a redis-server with appendonly yes / appendfsync
+# everysec (the fair durable peer), and runs the same load against each in turn:
+#   - redis-benchmark --threads 2 -t set,get,incr,lpush,rpop,mset -n N -c 50, with -P 1 and
+#     -P 16, values of 32 and 1024 bytes; XADD through a redis-benchmark custom command;
+#   - p50/p99 latency at a fixed moderate rate (bench/resp_latency, open loop);
+#   - memory: RSS after loading 1 M keys of 32-byte values, per key (Redis: used_memory_rss).
+#
+# Usage: bench/compare.sh [-n requests] [--quick] [--flod PATH]
+#   -n: requests per redis-benchmark row (default 1000000); --quick: 200000 and a shorter
+#   latency run. FLOD_ARGS adds flags to flod. Builds build/bench-release when needed.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+requests=1000000
+latency_seconds=10
+flod="${FLOD_BINARY:-}"
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    -n) requests="$2"; shift 2 ;;
+    --quick) requests=200000; latency_seconds=4; shift ;;
+    --flod) flod="$2"; shift 2 ;;
+    *) echo "unknown argument: $1" >&2; exit 2 ;;
+  esac
+done
+for tool in redis-server redis-benchmark redis-cli python3; do
+  command -v "$tool" >/dev/null || { echo "$tool is required (scripts/install-deps.sh)" >&2; exit 1; }
+done
+
+build=build/bench-release
+if [[ -z "$flod" || ! -x "$build/bench/resp_latency" ]]; then
+  echo "building Release binaries in $build ..." >&2
+  cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DFLOD_BUILD_TESTS=OFF \
+    -DFLOD_BUILD_BENCH=ON >/dev/null
+  cmake --build "$build" --target flod resp_latency >/dev/null
+  flod="${flod:-$build/src/flod}"
+fi
+latency_tool="$build/bench/resp_latency"
+
+work="$(mktemp -d /tmp/flod-compare.XXXXXX)"
+declare -A pid port
+cleanup() {
+  for name in "${!pid[@]}"; do kill "${pid[$name]}" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+free_port() {
+  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+wait_ready() {
+  until [[ "$(redis-cli -p "$1" PING 2>/dev/null)" == "PONG" ]]; do sleep 0.05; done
+}
+
+# start NAME: a fresh server of that kind on a new port.
+start() {
+  local name="$1"
+  stop "$name"
+  port[$name]="$(free_port)"
+  rm -rf "${work:?}/$name" && mkdir -p "$work/$name"
+  case "$name" in
+    flod)
+      # shellcheck disable=SC2086  # FLOD_ARGS is a list of flags
+      "$flod" --port "${port[$name]}" --bind 127.0.0.1 --data-dir "$work/$name/data" \
+        --log-level warn ${FLOD_ARGS:-} >"$work/$name.log" 2>&1 & ;;
+    redis)
+      redis-server --port "${port[$name]}" --bind 127.0.0.1 --dir "$work/$name" --save '' \
+        --appendonly no --logfile "$work/$name.log" & ;;
+    redis-aof)
+      redis-server --port "${port[$name]}" --bind 127.0.0.1 --dir "$work/$name" --save '' \
+        --appendonly yes --appendfsync everysec --logfile "$work/$name.log" & ;;
+  esac
+  pid[$name]=$!
+  wait_ready "${port[$name]}"
+}
+stop() {
+  [[ -n "${pid[$1]:-}" ]] || return 0
+  kill "${pid[$1]}" 2>/dev/null || true
+  wait "${pid[$1]}" 2>/dev/null || true
+  unset "pid[$1]"
+}
+
+servers=(flod redis redis-aof)
+declare -A rps
+# bench ROWKEY_PREFIX ARGS...: records rps[<server>|<prefix>|<TEST>] from redis-benchmark --csv.
+bench_all() {
+  local prefix="$1"; shift
+  for name in "${servers[@]}"; do
+    start "$name"
+    while IFS=$'\t' read -r test value; do
+      rps["$name|$prefix|$test"]="$value"
+    done < <(redis-benchmark -p "${port[$name]}" --threads 2 -c 50 -n "$requests" --csv "$@" 2>/dev/null |
+             awk -F'","' 'NR > 1 { gsub(/"/, "", $1); gsub(/"/, "", $2); print $1 "\t" $2 }')
+    stop "$name"
+  done
+}
+
+rows=()
+for size in 32 1024; do
+  for pipe in 1 16; do
+    bench_all "d$size|P$pipe" -d "$size" -P "$pipe" -t set,get,incr,lpush,rpop,mset
+    for test in SET GET INCR LPUSH RPOP "MSET (10 keys)"; do rows+=("$test|d$size|P$pipe"); done
+  done
+done
+for pipe in 1 16; do
+  # redis-benchmark names custom-command rows after the command line.
+  bench_all "d32|P$pipe" -P "$pipe" XADD bench-stream '*' field value
+  for name in "${servers[@]}"; do
+    key="$(printf '%s\n' "${!rps[@]}" | grep -F "$name|d32|P$pipe|XADD" | head -1 || true)"
+    [[ -n "$key" ]] && rps["$name|d32|P$pipe|XADD"]="${rps[$key]}"
+  done
+  rows+=("XADD|d32|P$pipe")
+done
+
+ratio() { awk -v a="${1:-0}" -v b="${2:-0}" 'BEGIN { if (a > 0 && b > 0) printf "%.2fx", a / b; else printf "n/a" }'; }
+
+echo
+echo "machine: $(nproc) cores; flod $("$flod" --version | awk '{print $2}') (default durability, $(nproc) shards); $(redis-server --version | awk '{print $1, $2, $3}')"
+echo "redis-benchmark --threads 2 -c 50 -n $requests"
+printf '%-16s %6s %4s %12s %12s %8s %12s %8s\n' test value pipe flod redis ratio redis-aof ratio
+for row in "${rows[@]}"; do
+  IFS='|' read -r test size pipe <<<"$row"
+  f="${rps[flod|$size|$pipe|$test]:-}"; r="${rps[redis|$size|$pipe|$test]:-}"; a="${rps[redis-aof|$size|$pipe|$test]:-}"
+  printf '%-16s %6s %4s %12s %12s %8s %12s %8s\n' "$test" "${size#d}" "${pipe#P}" "${f:-n/a}" "${r:-n/a}" \
+    "$(ratio "$f" "$r")" "${a:-n/a}" "$(ratio "$f" "$a")"
+done
+
+echo
+echo "latency at a fixed rate (20000 req/s, 8 connections, SET/GET alternating, ${latency_seconds}s, open loop)"
+for name in flod redis; do
+  start "$name"
+  printf '%-10s %s\n' "$name" "$("$latency_tool" --port "${port[$name]}" --rate 20000 --connections 8 --seconds "$latency_seconds")"
+  stop "$name"
+done
+
+echo
+echo "memory after loading 1000000 keys of 32-byte values"
+python3 - >"$work/load.resp" <<'PY'
+import sys
+out = sys.stdout.buffer
+value = b"v" * 32
+for i in range(1000000):
+    key = b"key:%012d" % i
+    out.write(b"*3\r\n$3\r\nSET\r\n$%d\r\n%s\r\n$32\r\n%s\r\n" % (len(key), key, value))
+PY
+start flod
+redis-cli -p "${port[flod]}" --pipe <"$work/load.resp" >/dev/null
+flod_rss=$(( $(awk '/VmRSS/ {print $2}' "/proc/${pid[flod]}/status") * 1024 ))
+stop flod
+start redis
+redis-cli -p "${port[redis]}" --pipe <"$work/load.resp" >/dev/null
+redis_rss="$(redis-cli -p "${port[redis]}" INFO memory | tr -d '\r' | awk -F: '/^used_memory_rss:/ {print $2}')"
+stop redis
+printf '%-10s %14s %14s\n' server rss_bytes bytes_per_key
+printf '%-10s %14s %14s\n' flod "$flod_rss" "$(( flod_rss / 1000000 ))"
+printf '%-10s %14s %14s\n' redis "$redis_rss" "$(( redis_rss / 1000000 ))"
