@@ -62,6 +62,25 @@ Result Execute(ShardContext& shard, Request& request) {
   return result;
 }
 
+Request PartFor(const Request& request, uint32_t shard, uint32_t shard_count) {
+  if (!HasFlag(request.op, op_flags::kSplitKeys)) return request;
+  Request part;
+  part.op = request.op;
+  part.ns = request.ns;
+  part.key = request.key;
+  part.value = request.value;
+  part.options = request.options;
+  part.wait = request.wait;
+  const std::vector<std::string>& keys = request.args.keys;
+  const std::vector<std::string>& values = request.args.values;
+  for (size_t i = 0; i < keys.size(); ++i) {
+    if (ShardOf(request.ns, keys[i], shard_count) != shard) continue;
+    part.args.keys.push_back(keys[i]);
+    if (i < values.size()) part.args.values.push_back(values[i]);
+  }
+  return part;
+}
+
 Result Merge(const Request& request, std::vector<Result>& parts) {
   return Handlers().Find(request.op).merge(request, parts);
 }

@@ -69,7 +69,7 @@ void ShardSet::FanOut(CallPtr call) {
   gather->remaining = size();
   for (uint32_t shard = 0; shard < size(); ++shard) {
     CallPtr part = shards_[origin]->calls().Take();
-    part->request = gather->whole->request;
+    part->request = dispatch::PartFor(gather->whole->request, shard, size());
     part->origin_shard = origin;
     part->part = true;
     part->done = [gather, shard](Result&& result) {

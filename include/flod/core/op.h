@@ -17,6 +17,7 @@ inline constexpr uint32_t kMayBlock = 1u << 2;
 inline constexpr uint32_t kFanOut = 1u << 3;
 inline constexpr uint32_t kKeyless = 1u << 4;
 inline constexpr uint32_t kLocal = 1u << 5;
+inline constexpr uint32_t kSplitKeys = 1u << 6;
 }  // namespace op_flags
 
 enum class Op : uint16_t {

@@ -33,6 +33,10 @@ std::optional<Result> Validate(const Request& request);
 // Returns Result::Pending() only for kMayBlock ops while request.wait.may_park is true.
 Result Execute(ShardContext& shard, Request& request);
 
+// The request shard `shard` runs as its part of a kFanOut op: the whole request, or for
+// kSplitKeys ops only the keys (and values) that shard owns.
+Request PartFor(const Request& request, uint32_t shard, uint32_t shard_count);
+
 // Combines the parts of a kFanOut op (parts[i] from shard i).
 Result Merge(const Request& request, std::vector<Result>& parts);
 
