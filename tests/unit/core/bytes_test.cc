@@ -31,7 +31,8 @@ TEST(ByteReaderTest, ReadsLittleEndianFieldsInOrder) {
 }
 
 TEST(ByteReaderTest, RefusesToReadPastTheEnd) {
-  std::string buffer("\x05\x00ab", 4);  // length 5 but only 2 bytes follow
+  const char raw[] = {0x05, 0x00, 'a', 'b'};  // length 5 but only 2 bytes follow
+  std::string buffer(raw, sizeof(raw));
   ByteReader reader(buffer);
   std::string_view s;
   EXPECT_FALSE(reader.ReadStr16(s));
