@@ -1,4 +1,5 @@
-// KeyTree: node search, insertion with splits, iteration. Erase lives in key_tree_erase.cc.
+// KeyTree: insertion with splits, seeks and iteration. Node search lives in key_tree_node.cc,
+// erase in key_tree_erase.cc.
 
 #include "engine/kv/key_tree.h"
 
@@ -10,116 +11,6 @@
 #include "engine/kv/key_tree_node.h"
 
 namespace flod::engine::kv {
-namespace {
-
-size_t CommonPrefix(std::string_view a, std::string_view b) {
-  size_t limit = std::min(a.size(), b.size());
-  size_t i = 0;
-  while (i < limit && a[i] == b[i]) ++i;
-  return i;
-}
-
-// Does `key` start with the prefix the node's keys share? `other` is any slot already there.
-bool SharesPrefix(const KeyTree::Node* node, std::string_view key, uint64_t other) {
-  std::string_view shared = SlotKey(node, other).substr(0, node->prefix);
-  return key.substr(0, shared.size()) == shared;
-}
-
-// Opens a gap at `position` and puts `slot` there, tag unset.
-void InsertRaw(uint64_t* slots, int count, int position, uint64_t slot) {
-  std::memmove(slots + position + 1, slots + position, (count - position) * sizeof(uint64_t));
-  slots[position] = slot;
-}
-
-// Inserts `slot` at `position`, keeping the node's prefix and fragments right.
-void InsertSlot(KeyTree::Node* node, int position, uint64_t slot) {
-  uint64_t* slots = SlotsOf(node);
-  std::string_view key = SlotKey(node, slot);
-  InsertRaw(slots, node->count, position, slot);
-  ++node->count;
-  // A key between the first and the last shares their prefix; only a new first or last
-  // key can shorten it.
-  bool edge = position == 0 || position == node->count - 1;
-  if (node->count == 1 ||
-      (edge && !SharesPrefix(node, key, slots[position == 0 ? 1 : 0]))) {
-    Refragment(node);
-  } else {
-    slots[position] = WithTag(slot, KeyFragment(key, node->prefix));
-  }
-}
-
-}  // namespace
-
-// ---- Slot helpers (key_tree_node.h) ----------------------------------------------------------
-
-std::string_view SeparatorKey(uint64_t slot) {
-  const char* block = PointerOf<const char>(slot);
-  uint32_t size;
-  std::memcpy(&size, block, sizeof(size));
-  return std::string_view(block + sizeof(size), size);
-}
-
-uint64_t NewSeparator(std::string_view key, size_t& bytes) {
-  size_t allocated = AllocationSize(sizeof(uint32_t) + key.size());
-  char* block = static_cast<char*>(std::malloc(allocated));
-  if (block == nullptr) throw std::bad_alloc();
-  auto size = static_cast<uint32_t>(key.size());
-  std::memcpy(block, &size, sizeof(size));
-  std::memcpy(block + sizeof(size), key.data(), key.size());
-  bytes += allocated;
-  return PackPointer(block, 0);
-}
-
-void FreeSeparator(uint64_t slot, size_t& bytes) {
-  bytes -= AllocationSize(sizeof(uint32_t) + SeparatorKey(slot).size());
-  std::free(PointerOf<char>(slot));
-}
-
-uint16_t KeyFragment(std::string_view key, size_t at) {
-  unsigned high = at < key.size() ? static_cast<uint8_t>(key[at]) : 0;
-  unsigned low = at + 1 < key.size() ? static_cast<uint8_t>(key[at + 1]) : 0;
-  return static_cast<uint16_t>(high << 8 | low);
-}
-
-void Refragment(KeyTree::Node* node) {
-  uint64_t* slots = SlotsOf(node);
-  int count = node->count;
-  if (count == 0) {
-    node->prefix = 0;
-    return;
-  }
-  std::string_view first = SlotKey(node, slots[0]);
-  size_t shared = count == 1 ? first.size() : CommonPrefix(first, SlotKey(node, slots[count - 1]));
-  node->prefix = static_cast<uint16_t>(std::min<size_t>(shared, UINT16_MAX));
-  for (int i = 0; i < count; ++i) {
-    slots[i] = WithTag(slots[i], KeyFragment(SlotKey(node, slots[i]), node->prefix));
-  }
-}
-
-int Bound(const KeyTree::Node* node, std::string_view key, bool upper) {
-  const uint64_t* slots = SlotsOf(node);
-  int count = node->count;
-  if (count == 0) return 0;
-  std::string_view shared = SlotKey(node, slots[0]).substr(0, node->prefix);
-  int order = key.substr(0, shared.size()).compare(shared);
-  if (order != 0) return order < 0 ? 0 : count;
-  // Slots before `low` have a smaller fragment (smaller keys), slots from `high` a larger one.
-  uint16_t fragment = KeyFragment(key, node->prefix);
-  int low = 0;
-  int high = count;
-  while (low < high) {
-    int mid = (low + high) / 2;
-    if (TagOf(slots[mid]) < fragment) low = mid + 1; else high = mid;
-  }
-  high = low;
-  while (high < count && TagOf(slots[high]) == fragment) ++high;
-  while (low < high) {  // the fragment ties: decide on whole keys
-    int mid = (low + high) / 2;
-    int c = SlotKey(node, slots[mid]).compare(key);
-    if (upper ? c <= 0 : c < 0) low = mid + 1; else high = mid;
-  }
-  return low;
-}
 
 // ---- Iterator --------------------------------------------------------------------------------
 
@@ -194,10 +85,8 @@ const KeyTree::Leaf* KeyTree::FindLeaf(std::string_view key, Path* path) const {
 }
 
 int KeyTree::LeafPosition(const Leaf* leaf, const Entry* entry) const {
-  int position = Bound(leaf, entry->key(), /*upper=*/false);
-  if (position == leaf->count || PointerOf<const Entry>(leaf->slots[position]) != entry) {
-    std::abort();  // the caller broke the contract: the entry is not in the tree
-  }
+  int position = FindPointer(leaf, entry->key(), entry);
+  if (position < 0) std::abort();  // the caller broke the contract: the entry is not in the tree
   return position;
 }
 
@@ -226,15 +115,20 @@ KeyTree::Leaf* KeyTree::SplitLeaf(Leaf* leaf, int position, Entry* entry) {
   leaf->next = right;
   // A key arriving after all others (keys loaded in order) leaves the left leaf full.
   int keep = position == leaf->count ? leaf->count : leaf->count / 2;
+  // Both halves keep the prefix and fragments of the whole, which stay right for them.
   right->count = static_cast<uint16_t>(leaf->count - keep);
   std::memcpy(right->slots, leaf->slots + keep, right->count * sizeof(uint64_t));
+  CopyScheme(leaf, right);
   leaf->count = static_cast<uint16_t>(keep);
-  Leaf* target = position < keep ? leaf : right;
-  int at = position < keep ? position : position - keep;
-  InsertRaw(target->slots, target->count, at, PackPointer(entry, 0));
-  ++target->count;
-  Refragment(leaf);
-  Refragment(right);
+  if (position < keep) {
+    InsertSlot(leaf, position, PackPointer(entry, 0));
+  } else {
+    InsertSlot(right, position - keep, PackPointer(entry, 0));
+  }
+  // A narrower range of keys often shares a longer prefix: longer fragments tell more keys
+  // apart.
+  Tighten(leaf);
+  Tighten(right);
   return right;
 }
 

@@ -1,25 +1,31 @@
 // KeyTree::Validate: walks the whole tree and checks what every search relies on.
 
+#include <algorithm>
+
 #include "engine/kv/key_tree.h"
 #include "engine/kv/key_tree_node.h"
 
 namespace flod::engine::kv {
 namespace {
 
-// Every slot key extends the node's prefix, carries its fragment, and keys strictly ascend
-// within [low, high).
+// Every slot key extends the node's prefix and carries its fragment, fragments never
+// decrease, and keys strictly ascend within [low, high).
 bool SlotsAreOrdered(const KeyTree::Node* node, std::string_view low, bool has_low,
                      std::string_view high, bool has_high) {
   const uint64_t* slots = SlotsOf(node);
   if (node->count == 0) return true;
   std::string_view shared = SlotKey(node, slots[0]).substr(0, node->prefix);
   if (shared.size() != node->prefix) return false;
+  size_t inline_length = std::min<size_t>(shared.size(), kInlinePrefix);
+  if (shared.substr(0, inline_length) != std::string_view(node->prefix_bytes, inline_length)) {
+    return false;
+  }
   std::string_view previous;
   for (int i = 0; i < node->count; ++i) {
     std::string_view key = SlotKey(node, slots[i]);
     if (key.substr(0, shared.size()) != shared) return false;
-    if (TagOf(slots[i]) != KeyFragment(key, node->prefix)) return false;
-    if (i > 0 && !(previous < key)) return false;
+    if (!FitsScheme(node, key) || TagOf(slots[i]) != KeyFragment(node, key)) return false;
+    if (i > 0 && (!(previous < key) || TagOf(slots[i]) < TagOf(slots[i - 1]))) return false;
     if (has_low && key < low) return false;
     if (has_high && !(key < high)) return false;
     previous = key;

@@ -87,8 +87,8 @@ TEST_F(KeyTreeTest, KeysInsertedInOrderFillLeavesCompletely) {
   for (int i = 0; i < 100'000; ++i) Add(NumberedKey(i));
   ASSERT_TRUE(tree_.Validate());
   ExpectSameOrder();
-  // 62 pointers per 512-byte leaf (8.3 bytes per key), plus inner nodes and separators.
-  EXPECT_LT(static_cast<double>(tree_.MemoryBytes()) / tree_.size(), 9.2);
+  // 59 pointers per 504-byte leaf (8.5 bytes per key), plus inner nodes and separators.
+  EXPECT_LT(static_cast<double>(tree_.MemoryBytes()) / tree_.size(), 9.5);
 }
 
 TEST_F(KeyTreeTest, KeysInsertedAtRandomKeepLeavesMostlyFull) {
@@ -98,7 +98,8 @@ TEST_F(KeyTreeTest, KeysInsertedAtRandomKeepLeavesMostlyFull) {
   for (int i : order) Add(NumberedKey(i));
   ASSERT_TRUE(tree_.Validate());
   ExpectSameOrder();
-  EXPECT_LT(static_cast<double>(tree_.MemoryBytes()) / tree_.size(), 13.5);
+  // Leaves split in half fill to about ln 2 on random inserts.
+  EXPECT_LT(static_cast<double>(tree_.MemoryBytes()) / tree_.size(), 14.5);
 }
 
 TEST_F(KeyTreeTest, ErasingEverythingMergesBackToAnEmptyTree) {
