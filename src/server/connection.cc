@@ -20,6 +20,10 @@ constexpr size_t kReadChunk = 64 * 1024;
 constexpr uint64_t kMaxInFlightPerConnection = 4096;
 constexpr size_t kMaxBufferedOutput = 32u << 20;
 constexpr auto kSniffTimeout = std::chrono::seconds(10);
+// A connection moves to a shard after this many consecutive requests owned by it, at most
+// once per kMigrationSpacing (a client alternating between shards is not chased around).
+constexpr uint32_t kMigrateAfterRequests = 16;
+constexpr auto kMigrationSpacing = std::chrono::seconds(1);
 
 }  // namespace
 
@@ -57,6 +61,7 @@ void Connection::Read() {
 
 void Connection::OnRead(const boost::system::error_code& error, size_t bytes) {
   reading_ = false;
+  if (migrating_) return;  // the socket now belongs to the connection's new shard
   if (error) {
     if (error != boost::asio::error::eof && error != boost::asio::error::operation_aborted) {
       spdlog::debug("connection {} ({}): read failed: {}", id_, peer_, error.message());
@@ -121,7 +126,67 @@ void Connection::Submit(Request&& request, std::function<void(Result&&)> on_resu
   call->origin_shard = shard_.id();
   call->connection = shared_from_this();
   call->done = std::move(on_result);
-  runtime_.shards.Submit(std::move(call));
+  NoteOwner(runtime_.shards.Submit(std::move(call)));
+}
+
+void Connection::NoteOwner(std::optional<uint32_t> owner) {
+  if (!owner || *owner == shard_.id()) {
+    affinity_streak_ = 0;
+    return;
+  }
+  affinity_streak_ = (*owner == affinity_shard_) ? affinity_streak_ + 1 : 1;
+  affinity_shard_ = *owner;
+}
+
+// Only an idle connection moves: nothing in flight (no parked request, no reply to come),
+// nothing left to write. The bytes the client sends meanwhile wait in the kernel's socket
+// buffer for the new shard to read them.
+void Connection::MaybeMigrate() {
+  if (affinity_streak_ < kMigrateAfterRequests || in_flight_ > 0 || !output_.empty() ||
+      writing_now_ || read_stopped_ || socket_closed_ || !session_ || migrating_) {
+    return;
+  }
+  const auto now = std::chrono::steady_clock::now();
+  if (now - last_migration_ < kMigrationSpacing) return;
+  last_migration_ = now;
+  Migrate(affinity_shard_);
+}
+
+void Connection::Migrate(uint32_t target) {
+  boost::system::error_code error;
+  const auto protocol = socket_.local_endpoint(error).protocol();
+  if (error) return;
+  migrating_ = true;
+  const int fd = socket_.release(error);  // cancels the pending read; OnRead ignores it
+  if (error) {
+    spdlog::warn("connection {} ({}): cannot move to shard {}: {}", id_, peer_, target,
+                 error.message());
+    migrating_ = false;
+    return;
+  }
+  socket_closed_ = true;
+  spdlog::debug("connection {} ({}): moves from shard {} to shard {}", id_, peer_, shard_.id(),
+                target);
+  Shard& to = runtime_.shards.at(target);
+  boost::asio::post(to.io(), [&runtime = runtime_, &to, protocol, fd, id = id_,
+                              session = std::move(session_), input = std::move(input_),
+                              input_size = input_size_]() mutable {
+    auto moved = std::make_shared<Connection>(
+        boost::asio::ip::tcp::socket(to.io(), protocol, fd), runtime, to, id);
+    to.Adopt(moved);
+    moved->Resume(std::move(session), std::move(input), input_size);
+  });
+  shard_.Forget(this);
+}
+
+void Connection::Resume(std::unique_ptr<Session> session, std::string input, size_t input_size) {
+  session_ = std::move(session);
+  session_->MoveTo(*this);
+  input_ = std::move(input);
+  input_size_ = input_size;
+  last_migration_ = std::chrono::steady_clock::now();
+  if (input_size_ > 0) ProcessInput();
+  Read();
 }
 
 void Connection::Finish(CallPtr call) {
@@ -164,6 +229,7 @@ void Connection::Write() {
           return;
         }
         self->Write();
+        self->MaybeMigrate();
         self->Read();
       });
 }

@@ -8,7 +8,9 @@
 
 #include <atomic>
 #include <functional>
+#include <chrono>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "flod/core/request.h"
@@ -28,6 +30,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
   ~Connection();
 
   void Start();
+  // Starts serving a connection that moved here from another shard (see Migrate).
+  void Resume(std::unique_ptr<Session> session, std::string input, size_t input_size);
   // Sends `request` to its owner shard; `on_result` runs on this connection's thread, and
   // only while the connection is open.
   void Submit(Request&& request, std::function<void(Result&&)> on_result);
@@ -53,6 +57,11 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void OnRead(const boost::system::error_code& error, size_t bytes);
   void ProcessInput();
   bool ChooseSession();
+  // Connection affinity: a client whose requests keep going to one other shard is moved
+  // there, so its requests stop paying two cross-thread hops each.
+  void NoteOwner(std::optional<uint32_t> owner);
+  void MaybeMigrate();
+  void Migrate(uint32_t target);
   void RejectUnserved(std::string_view protocol, std::string_view reply);
   void Write();
   void CloseIfDone();
@@ -79,6 +88,10 @@ class Connection : public std::enable_shared_from_this<Connection> {
   bool close_requested_ = false;
   bool processing_ = false;     // inside ProcessInput: batch replies into one write
   uint64_t in_flight_ = 0;
+  uint32_t affinity_shard_ = 0;   // the other shard the latest requests went to
+  uint32_t affinity_streak_ = 0;  // how many in a row
+  bool migrating_ = false;
+  std::chrono::steady_clock::time_point last_migration_{};
 };
 
 }  // namespace flod::server

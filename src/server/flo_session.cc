@@ -13,7 +13,7 @@ namespace flod::server {
 using codec::flo::FrameStatus;
 
 FloSession::FloSession(Connection& connection, codec::flo::ConnectionProfile profile)
-    : connection_(connection), profile_(profile) {}
+    : Session(connection), profile_(profile) {}
 
 size_t FloSession::OnInput(std::string_view input) {
   size_t consumed = 0;
@@ -23,14 +23,14 @@ size_t FloSession::OnInput(std::string_view input) {
       case FrameStatus::kNeedMore:
         return consumed;
       case FrameStatus::kFatal:
-        spdlog::info("connection {} ({}): closing, unrecoverable frame: {}", connection_.id(),
-                     connection_.peer(), parsed.error);
-        codec::flo::AppendFrameRejection(profile_, parsed.error, connection_.output());
-        connection_.CloseAfterWrite();
+        spdlog::info("connection {} ({}): closing, unrecoverable frame: {}", connection().id(),
+                     connection().peer(), parsed.error);
+        codec::flo::AppendFrameRejection(profile_, parsed.error, connection().output());
+        connection().CloseAfterWrite();
         return input.size();
       case FrameStatus::kBadFrame:
         codec::flo::AppendErrorReply(profile_, parsed.frame.header.request_id,
-                                     Status::kBadRequest, parsed.error, connection_.output());
+                                     Status::kBadRequest, parsed.error, connection().output());
         break;
       case FrameStatus::kFrame:
         HandleFrame(parsed.frame);
@@ -49,16 +49,16 @@ void FloSession::HandleFrame(const codec::flo::Frame& frame) {
   Expected<Request> decoded = codec::flo::DecodeRequest(frame, profile_);
   if (!decoded) {
     codec::flo::AppendErrorReply(profile_, request_id, decoded.error().status,
-                                 decoded.error().message, connection_.output());
+                                 decoded.error().message, connection().output());
     return;
   }
   if (auto invalid = dispatch::Validate(*decoded)) {
-    codec::flo::EncodeReply(profile_, request_id, decoded->op, *invalid, connection_.output());
+    codec::flo::EncodeReply(profile_, request_id, decoded->op, *invalid, connection().output());
     return;
   }
   const Op op = decoded->op;
-  connection_.Submit(std::move(*decoded),
-                     [connection = &connection_, profile = profile_, request_id, op](Result&& result) {
+  connection().Submit(std::move(*decoded),
+                     [connection = &connection(), profile = profile_, request_id, op](Result&& result) {
                        codec::flo::EncodeReply(profile, request_id, op, result, connection->output());
                      });
 }

@@ -19,7 +19,6 @@ class FloSession final : public Session {
  private:
   void HandleFrame(const codec::flo::Frame& frame);
 
-  Connection& connection_;
   codec::flo::ConnectionProfile profile_;
 };
 

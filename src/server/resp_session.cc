@@ -27,14 +27,14 @@ codec::resp::ParserLimits LimitsFor(const ServerConfig& config) {
 }  // namespace
 
 RespSession::RespSession(Connection& connection)
-    : connection_(connection),
+    : Session(connection),
       record_(RespClients::Instance().Add(
           connection.id(), connection.peer(),
           connection.runtime().config.bind + ":" + std::to_string(connection.runtime().config.port),
           WallUs() / 1000)),
       processor_(*this, connection.id(), LimitsFor(connection.runtime().config)) {}
 
-RespSession::~RespSession() { RespClients::Instance().Remove(connection_.id()); }
+RespSession::~RespSession() { RespClients::Instance().Remove(connection().id()); }
 
 size_t RespSession::OnInput(std::string_view input) {
   const size_t consumed = processor_.OnInput(input);
@@ -54,15 +54,15 @@ void RespSession::Submit(Request&& request, std::function<void(Result&&)> done) 
     done(std::move(*invalid));
     return;
   }
-  connection_.Submit(std::move(request), std::move(done));
+  connection().Submit(std::move(request), std::move(done));
 }
 
-std::string& RespSession::Output() { return connection_.output(); }
+std::string& RespSession::Output() { return connection().output(); }
 
-void RespSession::CloseAfterWrite() { connection_.CloseAfterWrite(); }
+void RespSession::CloseAfterWrite() { connection().CloseAfterWrite(); }
 
 codec::resp::ServerFacts RespSession::Facts() const {
-  const ServerRuntime& runtime = connection_.runtime();
+  const ServerRuntime& runtime = connection().runtime();
   const ServerConfig& config = runtime.config;
   const ProcessFacts& process = ThisProcess();
   const int64_t now_us = WallUs();
@@ -91,7 +91,7 @@ std::vector<codec::resp::ClientInfo> RespSession::Clients() const {
 }
 
 void RespSession::ClientChanged(const codec::resp::ClientState& client) {
-  RespClients::Instance().Rename(connection_.id(), client);
+  RespClients::Instance().Rename(connection().id(), client);
 }
 
 }  // namespace flod::server

@@ -32,7 +32,6 @@ class RespSession final : public Session, public codec::resp::RespHost {
   void ClientChanged(const codec::resp::ClientState& client) override;
 
  private:
-  Connection& connection_;
   std::shared_ptr<RespClients::Record> record_;
   codec::resp::RespProcessor processor_;
   uint64_t commands_reported_ = 0;

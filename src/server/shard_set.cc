@@ -32,16 +32,25 @@ ShardSet::ShardSet(std::vector<std::unique_ptr<Shard>> shards) : shards_(std::mo
   for (auto& shard : shards_) shard->SetPeers(peers);
 }
 
-void ShardSet::Submit(CallPtr call) {
+std::optional<uint32_t> ShardSet::Submit(CallPtr call) {
   const uint32_t origin = call->origin_shard;
   const dispatch::Route route = dispatch::RouteOf(call->request, size());
-  if (route.kind == dispatch::Route::Kind::kAll) {
-    FanOut(std::move(call));
-  } else if (route.kind == dispatch::Route::Kind::kLocal || route.shard == origin) {
+  switch (route.kind) {
+    case dispatch::Route::Kind::kAll:
+      FanOut(std::move(call));
+      return std::nullopt;
+    case dispatch::Route::Kind::kLocal:
+      shards_[origin]->Run(std::move(call));
+      return std::nullopt;
+    case dispatch::Route::Kind::kOwner:
+      break;
+  }
+  if (route.shard == origin) {
     shards_[origin]->Run(std::move(call));
   } else {
     shards_[origin]->Send(route.shard, std::move(call));
   }
+  return route.shard;
 }
 
 void ShardSet::DropAbandonedWaiters() {

@@ -3,6 +3,7 @@
 // it, fan-out calls on every shard, and the result comes back to the asking shard.
 
 #include <memory>
+#include <optional>
 #include <vector>
 
 #include "call.h"
@@ -18,8 +19,8 @@ class ShardSet {
   Shard& at(uint32_t index) { return *shards_[index]; }
 
   // Called on shard `origin`'s thread (call->origin_shard). Routes the call; its result is
-  // finished on that same thread.
-  void Submit(CallPtr call);
+  // finished on that same thread. Returns the shard that owns it, for single-owner calls.
+  std::optional<uint32_t> Submit(CallPtr call);
   // Any thread: every shard gives up the parked calls of connections that went away.
   void DropAbandonedWaiters();
 

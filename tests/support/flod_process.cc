@@ -58,7 +58,7 @@ bool FlodProcess::Start() {
                                      "--data-dir", options_.data_dir.string(),
                                      "--shards", std::to_string(options_.shards),
                                      "--durability", options_.durability,
-                                     "--log-level", "info"};
+                                     "--log-level", options_.log_level};
     args.insert(args.end(), options_.extra_args.begin(), options_.extra_args.end());
     pid_ = fork();
     if (pid_ == 0) {

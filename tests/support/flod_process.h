@@ -20,6 +20,7 @@ class FlodProcess {
     std::filesystem::path data_dir;
     uint32_t shards = 2;
     std::string durability = "async_flush";
+    std::string log_level = "info";
     std::vector<std::string> extra_args;
   };
 
