@@ -7,7 +7,9 @@
 #   - redis-benchmark --threads 2 -t set,get,incr,lpush,rpop,mset -n N -c 50, with -P 1 and
 #     -P 16, values of 32 and 1024 bytes; XADD through a redis-benchmark custom command;
 #   - p50/p99 latency at a fixed moderate rate (bench/resp_latency, open loop);
-#   - memory: RSS after loading 1 M keys of 32-byte values, per key (Redis: used_memory_rss).
+#   - memory: RSS after loading 1 M keys of 32-byte values, per key (Redis: used_memory_rss);
+#   - flod alone over its binary protocol (bench/flo_load): KV put/get, queue enqueue and
+#     dequeue+ack, stream append and group read+ack.
 #
 # Usage: bench/compare.sh [-n requests] [--quick] [--flod PATH]
 #   -n: requests per redis-benchmark row (default 1000000); --quick: 200000 and a shorter
@@ -31,14 +33,15 @@ for tool in redis-server redis-benchmark redis-cli python3; do
 done
 
 build=build/bench-release
-if [[ -z "$flod" || ! -x "$build/bench/resp_latency" ]]; then
+if [[ -z "$flod" || ! -x "$build/bench/resp_latency" || ! -x "$build/bench/flo_load" ]]; then
   echo "building Release binaries in $build ..." >&2
   cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DFLOD_BUILD_TESTS=OFF \
     -DFLOD_BUILD_BENCH=ON >/dev/null
-  cmake --build "$build" --target flod resp_latency >/dev/null
+  cmake --build "$build" --target flod resp_latency flo_load >/dev/null
   flod="${flod:-$build/src/flod}"
 fi
 latency_tool="$build/bench/resp_latency"
+flo_load="$build/bench/flo_load"
 
 work="$(mktemp -d /tmp/flod-compare.XXXXXX)"
 declare -A pid port
@@ -158,3 +161,9 @@ stop redis
 printf '%-10s %14s %14s\n' server rss_bytes bytes_per_key
 printf '%-10s %14s %14s\n' flod "$flod_rss" "$(( flod_rss / 1000000 ))"
 printf '%-10s %14s %14s\n' redis "$redis_rss" "$(( redis_rss / 1000000 ))"
+
+echo
+echo "flod over the Flo binary protocol (bench/flo_load, 16 connections, pipeline 16, 5 s each)"
+start flod
+"$flo_load" --port "${port[flod]}" --connections 16 --pipeline 16 --seconds 5
+stop flod

@@ -135,15 +135,19 @@ BENCHMARK(BM_KvLoad)
     ->Iterations(1)
     ->Unit(benchmark::kMillisecond);
 
-// Overwrites among range(0) loaded keys in shuffled order: each put also moves the previous
-// value into the key's history (8 versions kept by default).
+// Overwrites among range(0) loaded keys, in shuffled order. Each put also moves the previous
+// value into the key's history (8 versions kept by default). range(1) = rounds of overwrites
+// before timing: 0 times each key's first overwrite (its entry gains a history section and
+// moves), 8 the steady state of keys whose history is full.
 void BM_KvOverwrite(benchmark::State& state) {
   ManualClock clock;
   NullChangeSink sink;
   engine::KvEngine kv(clock);
   const NumberedKeys keys(static_cast<size_t>(state.range(0)), true);
   const std::string value(32, 'v');
-  for (size_t i = 0; i < keys.size(); ++i) kv.Put("default", keys[i], value, {}, sink);
+  for (int64_t round = 0; round <= state.range(1); ++round) {
+    for (size_t i = 0; i < keys.size(); ++i) kv.Put("default", keys[i], value, {}, sink);
+  }
   size_t i = 0;
   for (auto _ : state) {
     benchmark::DoNotOptimize(kv.Put("default", keys[i], value, {}, sink));
@@ -151,7 +155,9 @@ void BM_KvOverwrite(benchmark::State& state) {
   }
   state.SetItemsProcessed(state.iterations());
 }
-BENCHMARK(BM_KvOverwrite)->Arg(10'000)->Arg(1'000'000);
+BENCHMARK(BM_KvOverwrite)->Args({10'000, 8});
+BENCHMARK(BM_KvOverwrite)->Args({1'000'000, 0})->Iterations(1'000'000);
+BENCHMARK(BM_KvOverwrite)->Args({1'000'000, 8})->Iterations(2'000'000);
 
 void BM_KvScanPage(benchmark::State& state) {
   ManualClock clock;
