@@ -1,6 +1,7 @@
 #include "engine/kv/entry.h"
 
 #include <algorithm>
+#include <cassert>
 #include <cstdlib>
 #include <cstring>
 #include <new>
@@ -25,13 +26,6 @@ bool FitsInPlace(size_t needed, size_t allocated) {
 }
 
 template <typename T>
-T Load(const char* at) {
-  T value;
-  std::memcpy(&value, at, sizeof(T));
-  return value;
-}
-
-template <typename T>
 void Store(char* at, T value) {
   std::memcpy(at, &value, sizeof(T));
 }
@@ -45,16 +39,11 @@ size_t AllocationSize(size_t bytes) {
 
 // ---- PastVersion / HistoryRing ---------------------------------------------------------------
 
-std::string_view PastVersion::value() const {
-  return std::string_view(reinterpret_cast<const char*>(this + 1), size_);
-}
-
 PastVersion* PastVersion::Assign(PastVersion* reuse, uint64_t version, int64_t written_ms,
                                  ValueKind kind, std::string_view value) {
   PastVersion* past = reuse;
-  if (past == nullptr ||
-      !FitsInPlace(sizeof(PastVersion) + value.size(),
-                   AllocationSize(sizeof(PastVersion) + past->size_))) {
+  if (past == nullptr || !FitsInPlace(sizeof(PastVersion) + value.size(),
+                                      AllocationSize(sizeof(PastVersion) + past->size_))) {
     std::free(past);
     past = new (Allocate(AllocationSize(sizeof(PastVersion) + value.size()))) PastVersion();
   }
@@ -111,8 +100,8 @@ size_t Entry::BlockSize(uint8_t sections, size_t key_size, size_t value_size) {
   return bytes;
 }
 
-Entry* Entry::Create(std::string_view key, std::string_view value, ValueKind kind,
-                     uint64_t version, int64_t written_ms, int64_t expire_at_ms) {
+Entry* Entry::Create(std::string_view key, std::string_view value, ValueKind kind, uint64_t version,
+                     int64_t written_ms, int64_t expire_at_ms) {
   uint8_t sections = expire_at_ms != 0 ? kExpirySection : 0;
   size_t bytes = AllocationSize(BlockSize(sections, key.size(), value.size()));
   Entry* entry = new (Allocate(bytes)) Entry();
@@ -165,48 +154,8 @@ Entry* Entry::Reshape(Entry* entry, uint8_t sections, uint32_t value_size) {
 
 void Entry::ReleaseMoved(Entry* entry) { std::free(entry); }
 
-size_t Entry::ExpiryOffset() const {
-  return sizeof(Entry) + ((sections_ & kHistorySection) ? kHistoryBytes : 0);
-}
-
-size_t Entry::KeyOffset() const {
-  return ExpiryOffset() + ((sections_ & kExpirySection) ? kExpiryBytes : 0);
-}
-
-std::string_view Entry::key() const {
-  return std::string_view(bytes() + KeyOffset(), key_size_);
-}
-
-std::string_view Entry::value() const {
-  return std::string_view(bytes() + KeyOffset() + key_size_, value_size_);
-}
-
-int64_t Entry::expire_at_ms() const {
-  if (!(sections_ & kExpirySection)) return 0;
-  return Load<int64_t>(bytes() + ExpiryOffset());
-}
-
-bool Entry::IsLive(int64_t now_ms) const {
-  int64_t at = expire_at_ms();
-  return at == 0 || now_ms < at;
-}
-
-const HistoryRing* Entry::history() const {
-  if (!(sections_ & kHistorySection)) return nullptr;
-  return Load<HistoryRing*>(bytes() + sizeof(Entry));
-}
-
-HistoryRing* Entry::history() {
-  if (!(sections_ & kHistorySection)) return nullptr;
-  return Load<HistoryRing*>(bytes() + sizeof(Entry));
-}
-
-uint32_t Entry::heap_slot() const {
-  return Load<uint32_t>(bytes() + ExpiryOffset() + sizeof(int64_t));
-}
-
-void Entry::SetValue(std::string_view value, ValueKind kind, uint64_t version,
-                     int64_t written_ms) {
+void Entry::SetValue(std::string_view value, ValueKind kind, uint64_t version, int64_t written_ms) {
+  assert(value.size() == value_size_);
   if (!value.empty()) std::memcpy(bytes() + KeyOffset() + key_size_, value.data(), value.size());
   kind_ = kind;
   version_ = version;

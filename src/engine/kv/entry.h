@@ -18,7 +18,9 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <string_view>
+#include <utility>
 
 #include "flod/core/result.h"
 
@@ -90,6 +92,8 @@ class Entry {
   Entry& operator=(const Entry&) = delete;
 
   // A new block; it has the expiry section when expire_at_ms != 0 (heap slot 0 until set).
+  // Keys are at most 65 535 bytes and values under 4 GiB (flod/core/limits.h is stricter).
+  // Keys are at most 65 535 bytes and values under 4 GiB (flod/core/limits.h is stricter).
   static Entry* Create(std::string_view key, std::string_view value, ValueKind kind,
                        uint64_t version, int64_t written_ms, int64_t expire_at_ms);
   // Frees the block and its history.
@@ -120,9 +124,9 @@ class Entry {
 
   // `value` must have the size given to Reshape (or Create).
   void SetValue(std::string_view value, ValueKind kind, uint64_t version, int64_t written_ms);
-  void set_history(HistoryRing* ring);        // requires the history section
-  void set_expire_at_ms(int64_t expire_at);   // requires the expiry section
-  void set_heap_slot(uint32_t slot);          // requires the expiry section
+  void set_history(HistoryRing* ring);       // requires the history section
+  void set_expire_at_ms(int64_t expire_at);  // requires the expiry section
+  void set_heap_slot(uint32_t slot);         // requires the expiry section
 
  private:
   Entry() = default;
@@ -141,5 +145,56 @@ class Entry {
 
 static_assert(sizeof(Entry) == 24, "the entry header is part of the documented block layout");
 static_assert(sizeof(HistoryRing) == 16);
+
+// ---- Inline reads: lookups, scans and every engine read go through these ---------------------
+
+inline std::string_view PastVersion::value() const {
+  return std::string_view(reinterpret_cast<const char*>(this + 1), size_);
+}
+
+inline size_t Entry::ExpiryOffset() const {
+  return sizeof(Entry) + ((sections_ & kHistorySection) ? sizeof(HistoryRing*) : 0);
+}
+
+inline size_t Entry::KeyOffset() const {
+  return ExpiryOffset() + ((sections_ & kExpirySection) ? sizeof(int64_t) + sizeof(uint32_t) : 0);
+}
+
+inline std::string_view Entry::key() const {
+  return std::string_view(bytes() + KeyOffset(), key_size_);
+}
+
+inline std::string_view Entry::value() const {
+  return std::string_view(bytes() + KeyOffset() + key_size_, value_size_);
+}
+
+inline int64_t Entry::expire_at_ms() const {
+  if (!(sections_ & kExpirySection)) return 0;
+  int64_t at;
+  std::memcpy(&at, bytes() + ExpiryOffset(), sizeof(at));
+  return at;
+}
+
+inline bool Entry::IsLive(int64_t now_ms) const {
+  int64_t at = expire_at_ms();
+  return at == 0 || now_ms < at;
+}
+
+inline const HistoryRing* Entry::history() const {
+  if (!(sections_ & kHistorySection)) return nullptr;
+  HistoryRing* ring;
+  std::memcpy(&ring, bytes() + sizeof(Entry), sizeof(ring));
+  return ring;
+}
+
+inline HistoryRing* Entry::history() {
+  return const_cast<HistoryRing*>(std::as_const(*this).history());
+}
+
+inline uint32_t Entry::heap_slot() const {
+  uint32_t slot;
+  std::memcpy(&slot, bytes() + ExpiryOffset() + sizeof(int64_t), sizeof(slot));
+  return slot;
+}
 
 }  // namespace flod::engine::kv

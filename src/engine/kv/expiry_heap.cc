@@ -63,7 +63,8 @@ size_t ExpiryHeap::CountDueFrom(size_t slot, int64_t now_ms, const Namespace* sp
   // Children expire no earlier than their parent: a subtree whose root is not due is skipped.
   if (slot >= items_.size() || items_[slot].at > now_ms) return 0;
   size_t own = space == nullptr || items_[slot].space == space ? 1 : 0;
-  return own + CountDueFrom(2 * slot + 1, now_ms, space) + CountDueFrom(2 * slot + 2, now_ms, space);
+  return own + CountDueFrom(2 * slot + 1, now_ms, space) +
+         CountDueFrom(2 * slot + 2, now_ms, space);
 }
 
 }  // namespace flod::engine::kv

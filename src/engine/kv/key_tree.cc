@@ -14,23 +14,20 @@ namespace flod::engine::kv {
 
 // ---- Iterator --------------------------------------------------------------------------------
 
-KeyTree::Iterator::Iterator(const Leaf* leaf, int position) : leaf_(leaf), position_(position) {
-  if (leaf_ != nullptr && position_ == leaf_->count) {
-    leaf_ = leaf_->next;  // every leaf but an empty root holds at least one entry
-    position_ = 0;
-  }
+KeyTree::Iterator::Iterator(const Leaf* leaf, int position)
+    : leaf_(leaf), slots_(leaf->slots), position_(position), count_(leaf->count) {
+  if (position_ == count_) NextLeaf();
 }
 
-const Entry* KeyTree::Iterator::operator*() const {
-  return PointerOf<const Entry>(leaf_->slots[position_]);
-}
-
-KeyTree::Iterator& KeyTree::Iterator::operator++() {
-  if (++position_ == leaf_->count) {
-    leaf_ = leaf_->next;
-    position_ = 0;
+void KeyTree::Iterator::NextLeaf() {
+  leaf_ = leaf_->next;  // every leaf but an empty root holds at least one entry
+  if (leaf_ == nullptr) {
+    *this = Iterator();
+    return;
   }
-  return *this;
+  slots_ = leaf_->slots;
+  position_ = 0;
+  count_ = leaf_->count;
 }
 
 // ---- KeyTree ---------------------------------------------------------------------------------
@@ -162,8 +159,7 @@ void KeyTree::InsertIntoParent(Path& path, Node* left, uint64_t separator, Node*
     std::memcpy(separators, parent->slots, sizeof(parent->slots));
     std::memcpy(children, parent->children, sizeof(parent->children));
     InsertRaw(separators, kInnerSlots, index, separator);
-    std::memmove(children + index + 2, children + index + 1,
-                 (kInnerSlots - index) * sizeof(Node*));
+    std::memmove(children + index + 2, children + index + 1, (kInnerSlots - index) * sizeof(Node*));
     children[index + 1] = right;
     // In-order arrivals keep the left node nearly full, as for leaves.
     int up = index == kInnerSlots ? kInnerSlots - 1 : (kInnerSlots + 1) / 2;

@@ -20,6 +20,7 @@
 #include <string_view>
 
 #include "engine/kv/entry.h"
+#include "engine/kv/tagged_pointer.h"
 
 namespace flod::engine::kv {
 
@@ -29,19 +30,26 @@ class KeyTree {
   struct Leaf;
   struct Inner;
 
-  // Forward iterator over entries in key order; end() is {nullptr, 0}.
+  // Forward iterator over entries in key order; end() is the default value.
   class Iterator {
    public:
     Iterator() = default;
-    const Entry* operator*() const;
-    Iterator& operator++();
+    const Entry* operator*() const { return PointerOf<const Entry>(slots_[position_]); }
+    Iterator& operator++() {
+      if (++position_ == count_) NextLeaf();
+      return *this;
+    }
     bool operator==(const Iterator& other) const = default;
 
    private:
     friend class KeyTree;
     Iterator(const Leaf* leaf, int position);
+    void NextLeaf();
+
     const Leaf* leaf_ = nullptr;
+    const uint64_t* slots_ = nullptr;  // the leaf's, cached so that stepping stays inline
     int position_ = 0;
+    int count_ = 0;
   };
 
   KeyTree() = default;

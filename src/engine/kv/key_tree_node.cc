@@ -21,8 +21,8 @@ size_t CommonPrefix(std::string_view a, std::string_view b) {
 size_t SharedBytes(const KeyTree::Node* node) {
   const uint64_t* slots = SlotsOf(node);
   std::string_view first = SlotKey(node, slots[0]);
-  size_t shared = node->count == 1 ? first.size()
-                                   : CommonPrefix(first, SlotKey(node, slots[node->count - 1]));
+  size_t shared =
+      node->count == 1 ? first.size() : CommonPrefix(first, SlotKey(node, slots[node->count - 1]));
   return std::min<size_t>(shared, UINT16_MAX);
 }
 

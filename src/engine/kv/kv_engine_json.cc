@@ -125,8 +125,9 @@ Result KvEngine::JsonDel(std::string_view ns, std::string_view key, std::string_
   if (kv::EraseJsonAt(doc, *tokens) != kv::JsonEdit::kDone) return PathNotFound();
   std::string text = kv::DumpJson(doc);
   uint64_t version = s.store.last_version() + 1;
-  s.Commit(kv::SetChange{ns, key, text, ValueKind::kJson, false, version, entry->expire_at_ms(), now},
-           changes);
+  s.Commit(
+      kv::SetChange{ns, key, text, ValueKind::kJson, false, version, entry->expire_at_ms(), now},
+      changes);
   return Result::Ok(VersionBody{version});
 }
 

@@ -12,8 +12,7 @@ namespace {
 
 // Emits one key: its older versions oldest first, then the current one, which carries the
 // expiry. The first record is "fresh" so the key starts a new life in the target engine.
-void WriteKey(std::string_view ns, const kv::Entry& entry, std::string& record,
-              ChangeSink& out) {
+void WriteKey(std::string_view ns, const kv::Entry& entry, std::string& record, ChangeSink& out) {
   std::string_view key = entry.key();
   bool fresh = true;
   auto emit = [&](const kv::SetChange& change) {

@@ -103,8 +103,8 @@ Entry* KvStore::Relayout(Namespace& space, Entry* entry, uint64_t hash, HistoryR
     expiry_.Erase(entry);
     --space.expiring_;
   }
-  uint8_t sections = (ring != nullptr ? kHistorySection : 0) |
-                     (expire_at_ms != 0 ? kExpirySection : 0);
+  uint8_t sections =
+      (ring != nullptr ? kHistorySection : 0) | (expire_at_ms != 0 ? kExpirySection : 0);
   Entry* moved = Entry::Reshape(entry, sections, value_size);
   if (moved != entry) {
     space.index_.Replace(entry, moved, hash);

@@ -10,8 +10,8 @@ namespace {
 const char* Base(const Entry* entry) { return reinterpret_cast<const char*>(entry); }
 
 TEST(EntryTest, KeyAndValueFollowTheHeaderInOneBlock) {
-  Entry* entry = Entry::Create("key:000000000001", std::string(32, 'v'), ValueKind::kJson, 7,
-                               1000, 0);
+  Entry* entry =
+      Entry::Create("key:000000000001", std::string(32, 'v'), ValueKind::kJson, 7, 1000, 0);
   EXPECT_EQ(entry->key(), "key:000000000001");
   EXPECT_EQ(entry->value(), std::string(32, 'v'));
   EXPECT_EQ(entry->key().data(), Base(entry) + 24);

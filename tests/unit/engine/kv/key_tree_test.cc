@@ -57,8 +57,8 @@ std::string NumberedKey(int i) {
 // Keys that stress the fragments: long shared prefixes, keys that are prefixes of others,
 // and zero bytes (which a fragment cannot tell from "no byte").
 std::string RandomKey(std::mt19937& random) {
-  static const std::string kStems[] = {"", "a", "user:", "user:000000", std::string("p\0", 2),
-                                       "zzzzzzzzzzzzzzzzzzzz"};
+  static const std::string kStems[] = {
+      "", "a", "user:", "user:000000", std::string("p\0", 2), "zzzzzzzzzzzzzzzzzzzz"};
   static const char kBytes[] = {'\0', '0', '1', 'a', 'b', '\xff'};
   std::string key = kStems[random() % std::size(kStems)];
   int tail = static_cast<int>(random() % 5);
