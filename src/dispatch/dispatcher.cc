@@ -9,9 +9,29 @@
 
 namespace flod::dispatch {
 
+namespace {
+
+// The one shard owning every key of a multi-key request, if there is one.
+std::optional<uint32_t> SoleOwner(const Request& request, uint32_t shard_count) {
+  const std::vector<std::string>& keys = request.args.keys;
+  if (keys.empty()) return std::nullopt;
+  const uint32_t owner = ShardOf(request.ns, keys[0], shard_count);
+  for (size_t i = 1; i < keys.size(); ++i) {
+    if (ShardOf(request.ns, keys[i], shard_count) != owner) return std::nullopt;
+  }
+  return owner;
+}
+
+}  // namespace
+
 Route RouteOf(const Request& request, uint32_t shard_count) {
   if (HasFlag(request.op, op_flags::kLocal)) return {Route::Kind::kLocal, 0};
-  if (HasFlag(request.op, op_flags::kFanOut)) return {Route::Kind::kAll, 0};
+  if (HasFlag(request.op, op_flags::kFanOut)) {
+    // A multi-key op whose keys all live on one shard needs no fan-out: that shard's part is
+    // the whole answer (every merge of one real part and empty ones gives that part).
+    if (auto owner = SoleOwner(request, shard_count)) return {Route::Kind::kOwner, *owner};
+    return {Route::Kind::kAll, 0};
+  }
   // A transaction lives on the shard of its routing key; every op inside it goes there.
   const std::string& name =
       request.options.routing_key ? *request.options.routing_key : request.key;

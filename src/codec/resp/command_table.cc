@@ -172,7 +172,8 @@ const std::array kCommands = std::to_array<CommandSpec>({
 
     // ---- Lists: Flo queues (a pop leases the message) ----
     {"LPUSH", -3, kWrite | kFast, kOneKey, "list", "key element...",
-     "Enqueues messages on a queue; answers its number of ready messages.", Flow(MakeLpush)},
+     "Enqueues messages on a queue; answers its number of ready messages.",
+     ViaOp(BuildLpush, ReplyLpush)},
     {"RPOP", -2, kWrite | kFast, kOneKey, "list", "key [count]",
      "Dequeues (leases) the oldest ready messages of a queue.", ViaOp(BuildRpop, ReplyRpop)},
     {"BRPOP", -3, kWrite | kBlocking, kKeysThenTimeout, "list", "key... timeout",

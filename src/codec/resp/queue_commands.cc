@@ -1,5 +1,4 @@
-// LPUSH, RPOP, LLEN and the Q* commands: one request each, except LPUSH, which also asks
-// for the ready count Redis clients expect as its answer.
+// LPUSH, RPOP, LLEN and the Q* commands: one request each.
 
 #include "queue_commands.h"
 
@@ -15,35 +14,6 @@ namespace {
 constexpr size_t kRememberedQueues = 256;  // per connection, for QACK/QNACK without seqs
 constexpr uint32_t kNoteCount = 1;         // RPOP with a count answers an array
 constexpr uint32_t kNoteZeroCount = 2;     // RPOP key 0: an empty array when the queue exists
-
-// LPUSH: the enqueue, then the queue's stats for the ready count (same shard, in order).
-class PushFlow final : public CommandFlow {
- public:
-  explicit PushFlow(Request enqueue) : enqueue_(std::move(enqueue)) {}
-
-  void Start(FlowRunner& runner) override {
-    std::string key = enqueue_.key;
-    runner.Submit(std::move(enqueue_), kEnqueue);
-    runner.Submit(MakeTypedRequest(Op::kQueueStats, key), kStats);
-  }
-
-  void OnResult(FlowRunner& runner, uint32_t tag, Result& result) override {
-    (tag == kEnqueue ? enqueued_ : stats_) = std::move(result);
-    if (++arrived_ < 2) return;
-    if (!enqueued_.ok()) return FinishWithError(runner, enqueued_);
-    const auto* stats = OkBody<QueueStatsBody>(stats_);
-    if (stats == nullptr) return FinishWithError(runner, stats_);
-    FinishWith(runner, [&](RespWriter& out) { out.Integer(static_cast<int64_t>(stats->ready)); });
-  }
-
- private:
-  static constexpr uint32_t kEnqueue = 0;
-  static constexpr uint32_t kStats = 1;
-  Request enqueue_;
-  Result enqueued_;
-  Result stats_;
-  int arrived_ = 0;
-};
 
 // seq [seq ...] from args[first] up to the first argument that is not a number.
 size_t ParseSeqs(Args args, size_t first, std::vector<uint64_t>& seqs) {
@@ -113,15 +83,20 @@ void WriteQueueMessage(const QueueMessage& message, RespWriter& out) {
 
 // ---- LPUSH, RPOP, LLEN -------------------------------------------------------------------
 
-std::unique_ptr<CommandFlow> MakeLpush(CommandContext&, Args args, RespWriter&) {
-  const bool single = args.size() == 3;
-  Request enqueue = MakeTypedRequest(single ? Op::kQueueEnqueue : Op::kQueueBatchEnqueue, args[1]);
-  if (single) {
-    enqueue.value = std::string(args[2]);
+bool BuildLpush(CommandContext&, Args args, BuiltCommand& built, RespWriter&) {
+  built.request = MakeTypedRequest(Op::kQueuePush, args[1]);
+  if (args.size() == 3) {
+    built.request.value.assign(args[2].data(), args[2].size());
   } else {
-    enqueue.args.values.assign(args.begin() + 2, args.end());
+    built.request.args.values.assign(args.begin() + 2, args.end());
   }
-  return std::make_unique<PushFlow>(std::move(enqueue));
+  return true;
+}
+
+void ReplyLpush(CommandContext&, const ReplyNote&, Result& result, RespWriter& out) {
+  const auto* ready = OkBody<CountBody>(result);
+  if (ready == nullptr) return WriteError(result, out);
+  out.Integer(static_cast<int64_t>(ready->count));
 }
 
 bool BuildRpop(CommandContext&, Args args, BuiltCommand& built, RespWriter& out) {

@@ -20,7 +20,8 @@
 
 namespace flod::codec::resp {
 
-std::unique_ptr<CommandFlow> MakeLpush(CommandContext&, Args, RespWriter&);
+bool BuildLpush(CommandContext&, Args, BuiltCommand&, RespWriter&);
+void ReplyLpush(CommandContext&, const ReplyNote&, Result&, RespWriter&);
 bool BuildRpop(CommandContext&, Args, BuiltCommand&, RespWriter&);
 void ReplyRpop(CommandContext&, const ReplyNote&, Result&, RespWriter&);
 bool BuildLlen(CommandContext&, Args, BuiltCommand&, RespWriter&);

@@ -41,6 +41,14 @@ Result HandleQueueBatchEnqueue(ShardContext& shard, Request& request) {
   return shard.queue.EnqueueBatch(request.ns, request.key, items, shard.changes);
 }
 
+// Redis LPUSH: the messages go in as one batch and the answer is the queue's ready count.
+Result HandleQueuePush(ShardContext& shard, Request& request) {
+  Result result = request.args.values.empty() ? HandleQueueEnqueue(shard, request)
+                                              : HandleQueueBatchEnqueue(shard, request);
+  if (!result.ok()) return result;
+  return Result::Ok(CountBody{shard.queue.ReadyCount(request.ns, request.key)});
+}
+
 // Nothing ready and block_ms set: park until an enqueue, nack, requeue or expired lease wakes
 // the queue (the shard re-runs parked dequeues in arrival order), or until block_ms passes;
 // the run at the deadline answers whatever is ready then, possibly nothing.
@@ -106,6 +114,7 @@ Result HandleQueueList(ShardContext& shard, Request& request) {
 void RegisterQueueHandlers(HandlerTable& table) {
   table.Register(Op::kQueueEnqueue, HandleQueueEnqueue);
   table.Register(Op::kQueueBatchEnqueue, HandleQueueBatchEnqueue);
+  table.Register(Op::kQueuePush, HandleQueuePush);
   table.Register(Op::kQueueDequeue, HandleQueueDequeue);
   table.Register(Op::kQueueAck, HandleQueueAck);
   table.Register(Op::kQueueNack, HandleQueueNack);

@@ -120,7 +120,8 @@ TEST_F(RespQueueCommandsTest, QpurgeRemovesReadyMessagesAndQlistNamesQueues) {
 TEST_F(RespQueueCommandsTest, BrpopAnswersAsSoonAsAnotherConnectionPushes) {
   EXPECT_EQ(Run({"BRPOP", "q", "5"}), "");
   EXPECT_EQ(Run({"PING"}), "");                              // held behind the blocked pop
-  EXPECT_EQ(other_.Run({"LPUSH", "q", "job"}), Integer(0));  // taken at once by the waiter
+  // Like Redis: LPUSH answers the length after its push; then the waiter takes the message.
+  EXPECT_EQ(other_.Run({"LPUSH", "q", "job"}), Integer(1));
   EXPECT_EQ(client_.Take(), Array({Bulk("q"), Bulk("job")}) + "+PONG\r\n");
   EXPECT_EQ(Run({"QACK", "q"}), Integer(1));
 }
