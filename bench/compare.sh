@@ -16,6 +16,7 @@
 #   latency run. FLOD_ARGS adds flags to flod. Builds build/bench-release when needed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source bench/lib.sh
 
 requests=1000000
 latency_seconds=10
@@ -28,18 +29,11 @@ while [[ $# -gt 0 ]]; do
     *) echo "unknown argument: $1" >&2; exit 2 ;;
   esac
 done
-for tool in redis-server redis-benchmark redis-cli python3; do
-  command -v "$tool" >/dev/null || { echo "$tool is required (scripts/install-deps.sh)" >&2; exit 1; }
-done
+require_tools redis-server redis-benchmark redis-cli python3
 
 build=build/bench-release
-if [[ -z "$flod" || ! -x "$build/bench/resp_latency" || ! -x "$build/bench/flo_load" ]]; then
-  echo "building Release binaries in $build ..." >&2
-  cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DFLOD_BUILD_TESTS=OFF \
-    -DFLOD_BUILD_BENCH=ON >/dev/null
-  cmake --build "$build" --target flod resp_latency flo_load >/dev/null
-  flod="${flod:-$build/src/flod}"
-fi
+ensure_release_build "$build/bench/flo_load" flod resp_latency flo_load
+flod="${flod:-$build/src/flod}"
 latency_tool="$build/bench/resp_latency"
 flo_load="$build/bench/flo_load"
 
@@ -52,12 +46,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-free_port() {
-  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
-wait_ready() {
-  until [[ "$(redis-cli -p "$1" PING 2>/dev/null)" == "PONG" ]]; do sleep 0.05; done
-}
 
 # start NAME: a fresh server of that kind on a new port.
 start() {

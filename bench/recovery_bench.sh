@@ -6,19 +6,13 @@
 # Usage: bench/recovery_bench.sh   (KEYS=1000000 LATER=100000 FLOD_BINARY=... to change)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source bench/lib.sh
 
 keys="${KEYS:-1000000}"
 later="${LATER:-100000}"
 flod="${FLOD_BINARY:-build/bench-release/src/flod}"
-for tool in redis-server redis-cli python3; do
-  command -v "$tool" >/dev/null || { echo "$tool is required (scripts/install-deps.sh)" >&2; exit 1; }
-done
-if [[ ! -x "$flod" ]]; then
-  echo "building a Release flod in build/bench-release ..." >&2
-  cmake -S . -B build/bench-release -G Ninja -DCMAKE_BUILD_TYPE=Release -DFLOD_BUILD_TESTS=OFF \
-    -DFLOD_BUILD_BENCH=OFF >/dev/null
-  cmake --build build/bench-release --target flod >/dev/null
-fi
+require_tools redis-server redis-cli python3
+ensure_release_build "$flod" flod
 
 work="$(mktemp -d /tmp/flod-recovery.XXXXXX)"
 pids=()
@@ -28,10 +22,6 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
-
-free_port() {
-  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
 
 # RESP SET commands for keys [from, to) with 100-byte values tagged `tag`.
 sets() {
@@ -50,7 +40,7 @@ PY
 seconds_until_ready() {
   local port="$1" start
   start="$(date +%s.%N)"
-  until [[ "$(redis-cli -p "$port" PING 2>/dev/null)" == "PONG" ]]; do sleep 0.01; done
+  wait_ready "$port"
   python3 -c "import sys; print(f'{float(sys.argv[2]) - float(sys.argv[1]):.3f}')" \
     "$start" "$(date +%s.%N)"
 }

@@ -1,0 +1,28 @@
+# Shell helpers shared by the benchmark scripts (sourced, not run).
+
+# A TCP port on 127.0.0.1 that nothing listened on a moment ago.
+free_port() {
+  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+# Waits until the RESP server on port $1 answers PING with PONG (a loading Redis answers
+# -LOADING, which does not count).
+wait_ready() {
+  until [[ "$(redis-cli -p "$1" PING 2>/dev/null)" == "PONG" ]]; do sleep 0.01; done
+}
+
+# Builds the given targets in build/bench-release (Release, no tests) when $1 is missing.
+ensure_release_build() {
+  local wanted="$1"; shift
+  [[ -x "$wanted" ]] && return 0
+  echo "building Release binaries in build/bench-release ..." >&2
+  cmake -S . -B build/bench-release -G Ninja -DCMAKE_BUILD_TYPE=Release -DFLOD_BUILD_TESTS=OFF \
+    -DFLOD_BUILD_BENCH=ON >/dev/null
+  cmake --build build/bench-release --target "$@" >/dev/null
+}
+
+require_tools() {
+  for tool in "$@"; do
+    command -v "$tool" >/dev/null || { echo "$tool is required (scripts/install-deps.sh)" >&2; exit 1; }
+  done
+}
