@@ -23,6 +23,8 @@ struct Route {
   uint32_t shard = 0;  // for kOwner
 };
 
+// kOwner for keyed ops (and for multi-key ops whose keys all live on one shard), kAll for
+// other fan-out ops, kLocal for connection-level ops.
 Route RouteOf(const Request& request, uint32_t shard_count);
 
 // Checks what the op's flags require (a key, sizes). An error Result means: answer it and

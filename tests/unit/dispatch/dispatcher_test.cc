@@ -38,6 +38,16 @@ TEST(DispatcherTest, FanOutAndLocalOpsAreRoutedByTheirFlags) {
   EXPECT_EQ(RouteOf(Make(Op::kPing, ""), 4).kind, Route::Kind::kLocal);
 }
 
+TEST(DispatcherTest, MultiKeyOpsOnOneShardsKeysSkipTheFanOut) {
+  Request mget = Make(Op::kKvMget, "");
+  mget.args.keys = {"same", "same", "same"};
+  const Route route = RouteOf(mget, 4);
+  EXPECT_EQ(route.kind, Route::Kind::kOwner);
+  EXPECT_EQ(route.shard, ShardOf("default", "same", 4));
+  for (int i = 0; i < 64; ++i) mget.args.keys.push_back("key:" + std::to_string(i));
+  EXPECT_EQ(RouteOf(mget, 4).kind, Route::Kind::kAll);
+}
+
 TEST(DispatcherTest, MissingNamesAreRefusedWithTheFamilysWording) {
   auto error = Validate(Make(Op::kKvGet, ""));
   ASSERT_TRUE(error.has_value());
