@@ -200,6 +200,73 @@ void BM_QueueDequeueAck(benchmark::State& state) {
 }
 BENCHMARK(BM_QueueDequeueAck);
 
+// One producer and one consumer in step: each iteration enqueues, dequeues and acks one 32-byte
+// message while range(0) older messages wait ahead of it (the queue's depth stays constant).
+void BM_QueueCycle(benchmark::State& state) {
+  ManualClock clock;
+  NullChangeSink sink;
+  engine::QueueEngine queue(clock);
+  const std::string payload(32, 'p');
+  for (int64_t i = 0; i < state.range(0); ++i) {
+    queue.Enqueue("default", "jobs", {.payload = payload}, sink);
+  }
+  for (auto _ : state) {
+    queue.Enqueue("default", "jobs", {.payload = payload}, sink);
+    Result leased = queue.Dequeue("default", "jobs", 1, 0, sink);
+    const uint64_t seq = std::get<MessagesBody>(leased.body).messages.front().seq;
+    benchmark::DoNotOptimize(queue.Ack("default", "jobs", std::span(&seq, 1), sink));
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_QueueCycle)->Arg(0)->Arg(1'000'000);
+
+// Batches of range(0): enqueue a batch, dequeue it with one call, ack it with one call, while
+// the clock moves 1 ms per round (leases of different rounds differ in expiry).
+void BM_QueueBatchCycle(benchmark::State& state) {
+  ManualClock clock;
+  NullChangeSink sink;
+  engine::QueueEngine queue(clock);
+  const std::string payload(32, 'p');
+  const auto batch = static_cast<uint32_t>(state.range(0));
+  std::vector<engine::EnqueueItem> items(batch, engine::EnqueueItem{.payload = payload});
+  std::vector<uint64_t> seqs;
+  for (auto _ : state) {
+    clock.Advance(1);
+    queue.EnqueueBatch("default", "jobs", items, sink);
+    Result leased = queue.Dequeue("default", "jobs", batch, 0, sink);
+    seqs.clear();
+    for (const QueueMessage& m : std::get<MessagesBody>(leased.body).messages) seqs.push_back(m.seq);
+    benchmark::DoNotOptimize(queue.Ack("default", "jobs", seqs, sink));
+  }
+  state.SetItemsProcessed(state.iterations() * batch);
+}
+BENCHMARK(BM_QueueBatchCycle)->Arg(100);
+
+// Enqueues range(0) messages of 32 bytes into one fresh queue and reports what a waiting
+// message costs: resident memory grown and malloc bytes in use, per message.
+void BM_QueueLoad(benchmark::State& state) {
+  ManualClock clock;
+  NullChangeSink sink;
+  const auto count = static_cast<size_t>(state.range(0));
+  const std::string payload(32, 'p');
+  for (auto _ : state) {
+    state.PauseTiming();
+    auto queue = std::make_unique<engine::QueueEngine>(clock);
+    malloc_trim(0);
+    MemoryUse before = CurrentMemory();
+    state.ResumeTiming();
+    for (size_t i = 0; i < count; ++i) queue->Enqueue("default", "jobs", {.payload = payload}, sink);
+    state.PauseTiming();
+    MemoryUse after = CurrentMemory();
+    state.counters["rss_per_msg"] = (after.rss - before.rss) / count;
+    state.counters["heap_per_msg"] = (after.heap - before.heap) / count;
+    queue.reset();
+    state.ResumeTiming();
+  }
+  state.SetItemsProcessed(state.iterations() * count);
+}
+BENCHMARK(BM_QueueLoad)->Arg(1'000'000)->Iterations(1)->Unit(benchmark::kMillisecond);
+
 void BM_StreamAppend(benchmark::State& state) {
   ManualClock clock;
   NullChangeSink sink;

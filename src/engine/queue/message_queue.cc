@@ -1,15 +1,30 @@
 #include "engine/queue/message_queue.h"
 
 #include <algorithm>
+#include <vector>
 
 namespace flod::engine::queue {
 
 MessageQueue::MessageQueue(std::string ns, std::string name, uint32_t dlq_limit)
     : ns_(std::move(ns)), name_(std::move(name)), dlq_limit_(dlq_limit) {}
 
+MessageQueue::~MessageQueue() { messages_.ForEach(StoredMessage::Destroy); }
+
 QueueCounts MessageQueue::counts() const {
   return {ready_.size(), delayed_.size(), leases_.size(), dlq_.size()};
 }
+
+namespace {
+
+// lease_until - now without overflow (times are client-influenced): the lease's timeout.
+int64_t LeaseTimeout(int64_t lease_until_ms, int64_t now_ms) {
+  return static_cast<int64_t>(static_cast<uint64_t>(lease_until_ms) -
+                              static_cast<uint64_t>(now_ms));
+}
+
+bool BySeq(const LeasedMessage& a, const LeasedMessage& b) { return a.seq < b.seq; }
+
+}  // namespace
 
 // ---- Time ---------------------------------------------------------------------------------
 
@@ -18,21 +33,20 @@ size_t MessageQueue::Settle(int64_t now_ms, size_t budget) {
   bool readied = false;
   // Promotions and expiries do not interact (only expiries feed the DLQ), so handling all
   // promotions first keeps expiries in (lease_until, seq) order, which is all that matters.
-  while (handled < budget && !delayed_.empty() && delayed_.begin()->first <= now_ms) {
-    uint64_t seq = delayed_.begin()->second;
-    Move(seq, *FindMutable(seq), MessageState::kReady, 0);
+  while (handled < budget && !delayed_.empty() && delayed_.begin()->first.first <= now_ms) {
+    Move(*delayed_.begin()->second, MessageState::kReady, 0);
     readied = true;
     ++handled;
   }
-  while (handled < budget && !leases_.empty() && leases_.begin()->first <= now_ms) {
-    auto [lease_until, seq] = *leases_.begin();
-    StoredMessage& message = *FindMutable(seq);
-    if (message.delivery_count > message.max_retries) {
+  while (handled < budget) {
+    StoredMessage* message = leases_.First();
+    if (message == nullptr || message->due_ms > now_ms) break;
+    if (message->delivery_count > message->max_retries) {
       // moved_at is the expiry, not the time we noticed it, so it does not depend on when
       // (live, Tick, or replay) the expiry is handled.
-      Move(seq, message, MessageState::kDead, lease_until);
+      Move(*message, MessageState::kDead, message->due_ms);
     } else {
-      Move(seq, message, MessageState::kReady, 0);
+      Move(*message, MessageState::kReady, 0);
       readied = true;
     }
     ++handled;
@@ -43,8 +57,10 @@ size_t MessageQueue::Settle(int64_t now_ms, size_t budget) {
 
 std::optional<int64_t> MessageQueue::NextDueMs() const {
   std::optional<int64_t> due;
-  if (!delayed_.empty()) due = delayed_.begin()->first;
-  if (!leases_.empty() && (!due || leases_.begin()->first < *due)) due = leases_.begin()->first;
+  if (!delayed_.empty()) due = delayed_.begin()->first.first;
+  if (const StoredMessage* lease = leases_.First(); lease != nullptr && (!due || lease->due_ms < *due)) {
+    due = lease->due_ms;
+  }
   return due;
 }
 
@@ -57,17 +73,19 @@ bool MessageQueue::Apply(const EnqueueChange& change) {
   if (!change.messages.empty() && change.messages.front().seq < next_seq_) return false;
   Settle(now);
   for (const NewMessage& m : change.messages) {
-    StoredMessage& message = messages_[m.seq];
-    message.payload.assign(m.payload);
-    message.enqueued_at_ms = now;
-    message.priority = m.priority;
-    message.max_retries = m.max_retries;
-    message.delivery_count = 0;
-    if (m.visible_at_ms > now) {
-      message.state = MessageState::kDelayed;
-      message.due_ms = m.visible_at_ms;
+    StoredMessage* message = StoredMessage::Create(m.seq, m.payload);
+    if (!messages_.Insert(message)) {
+      StoredMessage::Destroy(message);
+      return false;
     }
-    Attach(m.seq, message);
+    message->enqueued_at_ms = now;
+    message->priority = m.priority;
+    message->max_retries = m.max_retries;
+    if (m.visible_at_ms > now) {
+      message->state = MessageState::kDelayed;
+      message->due_ms = m.visible_at_ms;
+    }
+    Attach(*message, kRestoredLease);
     next_seq_ = m.seq + 1;
     ++enqueued_total_;
     if (!m.dedup_key.empty()) RememberDedup(m.dedup_key, m.seq, m.dedup_expires_at_ms);
@@ -77,12 +95,22 @@ bool MessageQueue::Apply(const EnqueueChange& change) {
 
 bool MessageQueue::Apply(const LeaseChange& change) {
   Settle(change.head.now_ms);
-  for (const LeasedMessage& m : change.messages) {
+  const int64_t timeout = LeaseTimeout(change.lease_until_ms, change.head.now_ms);
+  auto lease = [&](const LeasedMessage& m) {
     StoredMessage* message = FindMutable(m.seq);
-    if (message == nullptr || message->state == MessageState::kDead) continue;
+    if (message == nullptr || message->state == MessageState::kDead) return;
     message->delivery_count = m.delivery_count;
-    Move(m.seq, *message, MessageState::kLeased, change.lease_until_ms);
+    Move(*message, MessageState::kLeased, change.lease_until_ms, timeout);
     ++dequeued_total_;
+  };
+  // A dequeue lists messages in (priority, seq) order. Leasing them in seq order keeps their
+  // common lease run in order when several priorities were taken at once.
+  if (std::is_sorted(change.messages.begin(), change.messages.end(), BySeq)) {
+    for (const LeasedMessage& m : change.messages) lease(m);
+  } else {
+    std::vector<LeasedMessage> sorted = change.messages;
+    std::stable_sort(sorted.begin(), sorted.end(), BySeq);
+    for (const LeasedMessage& m : sorted) lease(m);
   }
   return true;
 }
@@ -94,11 +122,11 @@ bool MessageQueue::Apply(const NackChange& change) {
     StoredMessage* message = FindMutable(m.seq);
     if (message == nullptr || message->state != MessageState::kLeased) continue;
     if (m.to_dlq) {
-      Move(m.seq, *message, MessageState::kDead, now);
+      Move(*message, MessageState::kDead, now);
     } else if (m.visible_at_ms > now) {
-      Move(m.seq, *message, MessageState::kDelayed, m.visible_at_ms);
+      Move(*message, MessageState::kDelayed, m.visible_at_ms);
     } else {
-      Move(m.seq, *message, MessageState::kReady, 0);
+      Move(*message, MessageState::kReady, 0);
     }
   }
   return true;
@@ -106,10 +134,11 @@ bool MessageQueue::Apply(const NackChange& change) {
 
 bool MessageQueue::Apply(const TouchChange& change) {
   Settle(change.head.now_ms);
+  const int64_t timeout = LeaseTimeout(change.lease_until_ms, change.head.now_ms);
   for (uint64_t seq : change.seqs) {
     StoredMessage* message = FindMutable(seq);
     if (message == nullptr || message->state != MessageState::kLeased) continue;
-    Move(seq, *message, MessageState::kLeased, change.lease_until_ms);
+    Move(*message, MessageState::kLeased, change.lease_until_ms, timeout);
   }
   return true;
 }
@@ -122,16 +151,16 @@ bool MessageQueue::Apply(const SeqListChange& change) {
     const bool dead = message->state == MessageState::kDead;
     switch (change.op) {
       case SeqOp::kAck:
-        if (!dead) Erase(seq, *message);
+        if (!dead) Erase(*message);
         break;
       case SeqOp::kDlqRequeue:
         if (dead) {
           message->delivery_count = 0;
-          Move(seq, *message, MessageState::kReady, 0);
+          Move(*message, MessageState::kReady, 0);
         }
         break;
       case SeqOp::kDlqDelete:
-        if (dead) Erase(seq, *message);
+        if (dead) Erase(*message);
         break;
     }
   }
@@ -140,10 +169,11 @@ bool MessageQueue::Apply(const SeqListChange& change) {
 
 bool MessageQueue::Apply(const PurgeChange& change) {
   Settle(change.head.now_ms);
-  for (const auto& [priority, seq] : ready_) messages_.erase(seq);
-  for (const auto& [due, seq] : delayed_) messages_.erase(seq);
-  ready_.clear();
-  delayed_.clear();
+  std::vector<StoredMessage*> purged;
+  purged.reserve(ready_.size() + delayed_.size());
+  ready_.Visit(kUnbounded, [&](const StoredMessage& m) { purged.push_back(FindMutable(m.seq)); });
+  for (const auto& [due, message] : delayed_) purged.push_back(message);
+  for (StoredMessage* message : purged) Erase(*message);
   return true;
 }
 
@@ -155,17 +185,18 @@ bool MessageQueue::Apply(const QueueImage& image) {
 }
 
 bool MessageQueue::Apply(const MessageImage& image) {
-  auto [it, inserted] = messages_.try_emplace(image.seq);
-  if (!inserted) return false;
-  StoredMessage& message = it->second;
-  message.payload.assign(image.payload);
-  message.enqueued_at_ms = image.enqueued_at_ms;
-  message.due_ms = image.state == MessageState::kReady ? 0 : image.due_ms;
-  message.delivery_count = image.delivery_count;
-  message.max_retries = image.max_retries;
-  message.priority = image.priority;
-  message.state = image.state;
-  Attach(image.seq, message);
+  StoredMessage* message = StoredMessage::Create(image.seq, image.payload);
+  if (!messages_.Insert(message)) {
+    StoredMessage::Destroy(message);
+    return false;
+  }
+  message->enqueued_at_ms = image.enqueued_at_ms;
+  message->due_ms = image.state == MessageState::kReady ? 0 : image.due_ms;
+  message->delivery_count = image.delivery_count;
+  message->max_retries = image.max_retries;
+  message->priority = image.priority;
+  message->state = image.state;
+  Attach(*message, kRestoredLease);
   next_seq_ = std::max(next_seq_, image.seq + 1);
   return true;
 }
@@ -177,15 +208,7 @@ bool MessageQueue::Apply(const DedupImage& image) {
 
 // ---- Reads --------------------------------------------------------------------------------
 
-const StoredMessage* MessageQueue::Find(uint64_t seq) const {
-  auto it = messages_.find(seq);
-  return it == messages_.end() ? nullptr : &it->second;
-}
-
-StoredMessage* MessageQueue::FindMutable(uint64_t seq) {
-  auto it = messages_.find(seq);
-  return it == messages_.end() ? nullptr : &it->second;
-}
+const StoredMessage* MessageQueue::Find(uint64_t seq) const { return messages_.Find(seq); }
 
 std::optional<uint64_t> MessageQueue::FindDedup(std::string_view key, int64_t now_ms) const {
   auto it = dedup_.find(key);
@@ -203,57 +226,54 @@ void MessageQueue::PruneDedup(int64_t now_ms, size_t budget) {
 
 // ---- Index maintenance --------------------------------------------------------------------
 
-void MessageQueue::Move(uint64_t seq, StoredMessage& message, MessageState state, int64_t due_ms) {
-  Detach(seq, message);
+void MessageQueue::Move(StoredMessage& message, MessageState state, int64_t due_ms,
+                        int64_t lease_timeout_ms) {
+  Detach(message);
   message.state = state;
   message.due_ms = due_ms;
-  Attach(seq, message);
+  Attach(message, lease_timeout_ms);
 }
 
-void MessageQueue::Detach(uint64_t seq, const StoredMessage& message) {
+void MessageQueue::Detach(StoredMessage& message) {
   switch (message.state) {
     case MessageState::kReady:
-      ready_.erase({message.priority, seq});
+      ready_.Remove(message);
       break;
     case MessageState::kDelayed:
-      delayed_.erase({message.due_ms, seq});
+      delayed_.erase({message.due_ms, message.seq});
       break;
     case MessageState::kLeased:
-      leases_.erase({message.due_ms, seq});
+      leases_.Remove(message);
       break;
     case MessageState::kDead:
-      dlq_.erase(message.dlq_order);
+      dlq_.Remove(message);
       break;
   }
 }
 
-void MessageQueue::Attach(uint64_t seq, StoredMessage& message) {
+void MessageQueue::Attach(StoredMessage& message, int64_t lease_timeout_ms) {
   switch (message.state) {
     case MessageState::kReady:
-      ready_.emplace(message.priority, seq);
+      ready_.Insert(message);
       break;
     case MessageState::kDelayed:
-      delayed_.emplace(message.due_ms, seq);
+      delayed_.emplace(TimeKey{message.due_ms, message.seq}, &message);
       break;
     case MessageState::kLeased:
-      leases_.emplace(message.due_ms, seq);
+      leases_.Insert(message, lease_timeout_ms);
       break;
     case MessageState::kDead:
-      message.dlq_order = next_dlq_order_++;
-      dlq_.emplace(message.dlq_order, seq);
-      if (dlq_limit_ > 0 && dlq_.size() > dlq_limit_) {
-        // The new entry is last and the limit is at least 1, so this is never `message`.
-        auto oldest = dlq_.begin();
-        messages_.erase(oldest->second);
-        dlq_.erase(oldest);
-      }
+      dlq_.PushBack(message);
+      // The new entry is last and the limit is at least 1, so this never evicts `message`.
+      if (dlq_limit_ > 0 && dlq_.size() > dlq_limit_) Erase(*dlq_.front());
       break;
   }
 }
 
-void MessageQueue::Erase(uint64_t seq, const StoredMessage& message) {
-  Detach(seq, message);
-  messages_.erase(seq);
+void MessageQueue::Erase(StoredMessage& message) {
+  Detach(message);
+  messages_.Remove(message.seq);
+  StoredMessage::Destroy(&message);
 }
 
 void MessageQueue::RememberDedup(std::string_view key, uint64_t seq, int64_t expires_at_ms) {

@@ -1,14 +1,16 @@
 #pragma once
-// One queue: its messages and the ordered indexes that make every operation O(log n).
-// Every mutation goes through Apply(), the only writer of this state for live writes and WAL
-// replay alike; the engine decides what to change, MessageQueue only applies it.
+// One queue: its messages and the indexes that order them. Every mutation goes through
+// Apply(), the only writer of this state for live writes and WAL replay alike; the engine
+// decides what to change, MessageQueue only applies it.
 //
-//   ready_    (priority, seq)       dequeue order
-//   delayed_  (visible_at, seq)     promotion order
-//   leases_   (lease_until, seq)    expiry order
-//   dlq_      dlq_order → seq       oldest first (eviction and listing order)
+//   messages_  seq → message       SeqIndex: a ring over the dense seq window, O(1)
+//   ready_     (priority, seq)     ReadyIndex: per priority an in-order list + a small map
+//   delayed_   (visible_at, seq)   ordered map (delays are the uncommon case)
+//   leases_    (lease_until, seq)  LeaseIndex: a run per visibility timeout + a small map
+//   dlq_       oldest first        intrusive list (eviction and listing order)
 //
-// Each message sits in exactly one index, the one of its state. Not thread-safe.
+// Each message is one heap block (StoredMessage, payload inline) owned here, and sits in
+// exactly one index besides messages_, the one of its state. Not thread-safe.
 
 #include <cstddef>
 #include <cstdint>
@@ -22,22 +24,15 @@
 #include <unordered_map>
 #include <utility>
 
+#include "engine/queue/lease_index.h"
 #include "engine/queue/queue_changes.h"
+#include "engine/queue/ready_index.h"
+#include "engine/queue/seq_index.h"
+#include "engine/queue/stored_message.h"
 
 namespace flod::engine::queue {
 
 inline constexpr size_t kUnbounded = std::numeric_limits<size_t>::max();
-
-struct StoredMessage {
-  std::string payload;
-  int64_t enqueued_at_ms = 0;
-  int64_t due_ms = 0;      // delayed: visible_at; leased: lease until; DLQ: moved_at
-  uint64_t dlq_order = 0;  // DLQ only
-  uint32_t delivery_count = 0;
-  uint32_t max_retries = 0;
-  uint8_t priority = 0;
-  MessageState state = MessageState::kReady;
-};
 
 struct QueueCounts {
   uint64_t ready = 0;
@@ -50,6 +45,7 @@ class MessageQueue {
  public:
   // dlq_limit: DLQ capacity, oldest evicted first; 0 = unbounded.
   MessageQueue(std::string ns, std::string name, uint32_t dlq_limit);
+  ~MessageQueue();
   MessageQueue(const MessageQueue&) = delete;
   MessageQueue& operator=(const MessageQueue&) = delete;
 
@@ -95,24 +91,23 @@ class MessageQueue {
   // fn(seq, message) in dequeue order / DLQ order, at most `limit` messages.
   template <typename Fn>
   void VisitReady(size_t limit, Fn&& fn) const {
-    for (auto it = ready_.begin(); it != ready_.end() && limit > 0; ++it, --limit) {
-      fn(it->second, messages_.at(it->second));
-    }
+    ready_.Visit(limit, [&](const StoredMessage& m) { fn(m.seq, m); });
   }
   template <typename Fn>
   void VisitDead(size_t limit, Fn&& fn) const {
-    for (auto it = dlq_.begin(); it != dlq_.end() && limit > 0; ++it, --limit) {
-      fn(it->second, messages_.at(it->second));
+    for (const StoredMessage* m = dlq_.front(); m != nullptr && limit > 0; --limit) {
+      fn(m->seq, *m);
+      m = MessageList::Next(*m);
     }
   }
   // fn(seq, message) for every message: ready, delayed and leased ones by index order, then
   // the DLQ oldest first (the order a snapshot must keep).
   template <typename Fn>
   void VisitAll(Fn&& fn) const {
-    for (const auto& [priority, seq] : ready_) fn(seq, messages_.at(seq));
-    for (const auto& [due, seq] : delayed_) fn(seq, messages_.at(seq));
-    for (const auto& [due, seq] : leases_) fn(seq, messages_.at(seq));
-    for (const auto& [order, seq] : dlq_) fn(seq, messages_.at(seq));
+    VisitReady(kUnbounded, fn);
+    for (const auto& [due, m] : delayed_) fn(m->seq, *m);
+    leases_.VisitInOrder([&](const StoredMessage& m) { fn(m.seq, m); });
+    VisitDead(kUnbounded, fn);
   }
   // fn(key, seq, expires_at_ms) for every remembered dedup key.
   template <typename Fn>
@@ -132,14 +127,18 @@ class MessageQueue {
     size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
   };
   using TimeKey = std::pair<int64_t, uint64_t>;
+  // The lease run tag of leases whose timeout is unknown (restored from a snapshot).
+  static constexpr int64_t kRestoredLease = std::numeric_limits<int64_t>::min();
 
-  StoredMessage* FindMutable(uint64_t seq);
+  StoredMessage* FindMutable(uint64_t seq) { return messages_.Find(seq); }
   // Moves a message into `state` (due as for StoredMessage::due_ms), keeping the indexes
-  // in step. Entering the DLQ may evict its oldest message (never this one).
-  void Move(uint64_t seq, StoredMessage& message, MessageState state, int64_t due_ms);
-  void Detach(uint64_t seq, const StoredMessage& message);
-  void Attach(uint64_t seq, StoredMessage& message);
-  void Erase(uint64_t seq, const StoredMessage& message);
+  // in step. Entering the DLQ may evict its oldest message (never this one). For leases,
+  // lease_timeout_ms (due - now) picks the lease run.
+  void Move(StoredMessage& message, MessageState state, int64_t due_ms,
+            int64_t lease_timeout_ms = kRestoredLease);
+  void Detach(StoredMessage& message);
+  void Attach(StoredMessage& message, int64_t lease_timeout_ms);
+  void Erase(StoredMessage& message);
   void RememberDedup(std::string_view key, uint64_t seq, int64_t expires_at_ms);
 
   std::string ns_;
@@ -148,14 +147,13 @@ class MessageQueue {
   uint64_t next_seq_ = 1;
   uint64_t enqueued_total_ = 0;
   uint64_t dequeued_total_ = 0;
-  uint64_t next_dlq_order_ = 0;
   std::optional<int64_t> readied_at_;
 
-  std::unordered_map<uint64_t, StoredMessage> messages_;
-  std::set<std::pair<uint8_t, uint64_t>> ready_;
-  std::set<TimeKey> delayed_;
-  std::set<TimeKey> leases_;
-  std::map<uint64_t, uint64_t> dlq_;
+  SeqIndex messages_;  // owns the blocks
+  ReadyIndex ready_;
+  std::map<TimeKey, StoredMessage*> delayed_;
+  LeaseIndex leases_;
+  MessageList dlq_;
 
   std::unordered_map<std::string, DedupEntry, StringHash, std::equal_to<>> dedup_;
   // (expires_at, key) in expiry order; the key views dedup_'s key, whose node is stable.

@@ -42,7 +42,7 @@ std::vector<uint64_t> SortedUnique(std::span<const uint64_t> seqs) {
 QueueMessage ToQueueMessage(uint64_t seq, const StoredMessage& m) {
   QueueMessage out;
   out.seq = seq;
-  out.payload = m.payload;
+  out.payload.assign(m.payload());
   out.enqueued_at_ms = m.enqueued_at_ms;
   out.delivery_count = m.delivery_count;
   out.priority = m.priority;

@@ -97,7 +97,7 @@ void QueueEngine::WriteSnapshot(ChangeSink& changes) const {
       emit(QueueImage{ns, name, q.next_seq(), q.enqueued_total(), q.dequeued_total()});
       q.VisitAll([&](uint64_t seq, const StoredMessage& m) {
         emit(MessageImage{ns, name, seq, m.state, m.priority, m.enqueued_at_ms, m.due_ms,
-                          m.delivery_count, m.max_retries, m.payload});
+                          m.delivery_count, m.max_retries, m.payload()});
       });
       // Expired keys no longer dedup anything, so they need not survive a restart.
       q.VisitDedup([&](std::string_view key, uint64_t seq, int64_t expires_at_ms) {
