@@ -105,29 +105,38 @@ MemoryUse CurrentMemory() {
                    static_cast<double>(info.uordblks + info.hblkhd)};
 }
 
-// Loads range(0) keys of 16 bytes with 32-byte values into a fresh engine (range(1): 0 = keys
-// in order, 1 = shuffled) and reports what the loaded table costs per key: resident memory
-// grown and malloc bytes in use, both measured after returning freed memory to the system.
-void BM_KvLoad(benchmark::State& state) {
+// Times load(engine) on a fresh engine per iteration and reports what the loaded items cost:
+// resident memory grown and malloc bytes in use, per item, both measured after returning
+// freed memory to the system. `unit` names the item in the counters ("key", "msg").
+template <typename Engine, typename Load>
+void MeasureLoad(benchmark::State& state, size_t count, const std::string& unit, Load load) {
   ManualClock clock;
-  NullChangeSink sink;
-  const NumberedKeys keys(static_cast<size_t>(state.range(0)), state.range(1) != 0);
-  const std::string value(32, 'v');
   for (auto _ : state) {
     state.PauseTiming();
-    auto kv = std::make_unique<engine::KvEngine>(clock);
+    auto engine = std::make_unique<Engine>(clock);
     malloc_trim(0);
     MemoryUse before = CurrentMemory();
     state.ResumeTiming();
-    for (size_t i = 0; i < keys.size(); ++i) kv->Put("default", keys[i], value, {}, sink);
+    load(*engine);
     state.PauseTiming();
     MemoryUse after = CurrentMemory();
-    state.counters["rss_per_key"] = (after.rss - before.rss) / keys.size();
-    state.counters["heap_per_key"] = (after.heap - before.heap) / keys.size();
-    kv.reset();
+    state.counters["rss_per_" + unit] = (after.rss - before.rss) / count;
+    state.counters["heap_per_" + unit] = (after.heap - before.heap) / count;
+    engine.reset();
     state.ResumeTiming();
   }
-  state.SetItemsProcessed(state.iterations() * keys.size());
+  state.SetItemsProcessed(state.iterations() * count);
+}
+
+// Loads range(0) keys of 16 bytes with 32-byte values (range(1): 0 = keys in order,
+// 1 = shuffled).
+void BM_KvLoad(benchmark::State& state) {
+  NullChangeSink sink;
+  const NumberedKeys keys(static_cast<size_t>(state.range(0)), state.range(1) != 0);
+  const std::string value(32, 'v');
+  MeasureLoad<engine::KvEngine>(state, keys.size(), "key", [&](engine::KvEngine& kv) {
+    for (size_t i = 0; i < keys.size(); ++i) kv.Put("default", keys[i], value, {}, sink);
+  });
 }
 BENCHMARK(BM_KvLoad)
     ->Args({1'000'000, 0})
@@ -242,28 +251,14 @@ void BM_QueueBatchCycle(benchmark::State& state) {
 }
 BENCHMARK(BM_QueueBatchCycle)->Arg(100);
 
-// Enqueues range(0) messages of 32 bytes into one fresh queue and reports what a waiting
-// message costs: resident memory grown and malloc bytes in use, per message.
+// Enqueues range(0) messages of 32 bytes into one fresh queue: what a waiting message costs.
 void BM_QueueLoad(benchmark::State& state) {
-  ManualClock clock;
   NullChangeSink sink;
   const auto count = static_cast<size_t>(state.range(0));
   const std::string payload(32, 'p');
-  for (auto _ : state) {
-    state.PauseTiming();
-    auto queue = std::make_unique<engine::QueueEngine>(clock);
-    malloc_trim(0);
-    MemoryUse before = CurrentMemory();
-    state.ResumeTiming();
-    for (size_t i = 0; i < count; ++i) queue->Enqueue("default", "jobs", {.payload = payload}, sink);
-    state.PauseTiming();
-    MemoryUse after = CurrentMemory();
-    state.counters["rss_per_msg"] = (after.rss - before.rss) / count;
-    state.counters["heap_per_msg"] = (after.heap - before.heap) / count;
-    queue.reset();
-    state.ResumeTiming();
-  }
-  state.SetItemsProcessed(state.iterations() * count);
+  MeasureLoad<engine::QueueEngine>(state, count, "msg", [&](engine::QueueEngine& queue) {
+    for (size_t i = 0; i < count; ++i) queue.Enqueue("default", "jobs", {.payload = payload}, sink);
+  });
 }
 BENCHMARK(BM_QueueLoad)->Arg(1'000'000)->Iterations(1)->Unit(benchmark::kMillisecond);
 
