@@ -32,7 +32,7 @@ done
 require_tools redis-server redis-benchmark redis-cli python3
 
 build=build/bench-release
-ensure_release_build "$build/bench/flo_load" flod resp_latency flo_load
+ensure_release_build flod resp_latency flo_load
 flod="${flod:-$build/src/flod}"
 latency_tool="$build/bench/resp_latency"
 flo_load="$build/bench/flo_load"

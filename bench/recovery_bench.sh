@@ -12,7 +12,7 @@ keys="${KEYS:-1000000}"
 later="${LATER:-100000}"
 flod="${FLOD_BINARY:-build/bench-release/src/flod}"
 require_tools redis-server redis-cli python3
-ensure_release_build "$flod" flod
+ensure_release_build flod
 
 work="$(mktemp -d /tmp/flod-recovery.XXXXXX)"
 pids=()
