@@ -47,7 +47,9 @@ cleanup() {
 trap cleanup EXIT
 
 
-# start NAME: a fresh server of that kind on a new port.
+# start NAME: a fresh server of that kind on a new port, in a session of its own. Servers
+# run as services in their own cgroup; with the kernel's autogroup scheduling a server started
+# in the benchmark's session would instead share one CPU share with redis-benchmark's threads.
 start() {
   local name="$1"
   stop "$name"
@@ -56,13 +58,13 @@ start() {
   case "$name" in
     flod)
       # shellcheck disable=SC2086  # FLOD_ARGS is a list of flags
-      "$flod" --port "${port[$name]}" --bind 127.0.0.1 --data-dir "$work/$name/data" \
+      setsid "$flod" --port "${port[$name]}" --bind 127.0.0.1 --data-dir "$work/$name/data" \
         --log-level warn ${FLOD_ARGS:-} >"$work/$name.log" 2>&1 & ;;
     redis)
-      redis-server --port "${port[$name]}" --bind 127.0.0.1 --dir "$work/$name" --save '' \
+      setsid redis-server --port "${port[$name]}" --bind 127.0.0.1 --dir "$work/$name" --save '' \
         --appendonly no --logfile "$work/$name.log" & ;;
     redis-aof)
-      redis-server --port "${port[$name]}" --bind 127.0.0.1 --dir "$work/$name" --save '' \
+      setsid redis-server --port "${port[$name]}" --bind 127.0.0.1 --dir "$work/$name" --save '' \
         --appendonly yes --appendfsync everysec --logfile "$work/$name.log" & ;;
   esac
   pid[$name]=$!
