@@ -7,7 +7,6 @@
 //   resp_latency --port 6379 --rate 20000 --connections 8 --seconds 5
 
 #include <CLI/CLI.hpp>
-#include <arpa/inet.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/socket.h>
@@ -17,11 +16,14 @@
 #include <chrono>
 #include <cstdio>
 #include <iostream>
+#include <memory>
 #include <mutex>
 #include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
+
+#include "support/loopback.h"
 
 namespace {
 
@@ -29,14 +31,8 @@ using Clock = std::chrono::steady_clock;
 
 class RespConnection {
  public:
-  explicit RespConnection(uint16_t port) : fd_(socket(AF_INET, SOCK_STREAM, 0)) {
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_port = htons(port);
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (connect(fd_, reinterpret_cast<sockaddr*>(&address), sizeof(address)) != 0) {
-      throw std::runtime_error("cannot connect");
-    }
+  explicit RespConnection(uint16_t port) : fd_(flod::testing::ConnectLoopback(port)) {
+    if (fd_ < 0) throw std::runtime_error("cannot connect");
     int one = 1;
     setsockopt(fd_, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
   }
@@ -110,9 +106,17 @@ int main(int argc, char** argv) {
   std::vector<std::thread> threads;
   const auto start = Clock::now() + std::chrono::milliseconds(50);
   const auto end = start + std::chrono::duration<double>(seconds);
+  // Connect before timing starts, and here, so a server that is not there is a clear error.
+  std::vector<std::unique_ptr<RespConnection>> sockets;
+  try {
+    for (int c = 0; c < connections; ++c) sockets.push_back(std::make_unique<RespConnection>(port));
+  } catch (const std::exception& error) {
+    std::fprintf(stderr, "resp_latency: 127.0.0.1:%u: %s\n", port, error.what());
+    return 1;
+  }
   for (int c = 0; c < connections; ++c) {
     threads.emplace_back([&, c] {
-      RespConnection connection(port);
+      RespConnection& connection = *sockets[static_cast<size_t>(c)];
       std::vector<double> mine;
       const auto offset = interval * (static_cast<double>(c) / connections);
       for (uint64_t k = 0;; ++k) {

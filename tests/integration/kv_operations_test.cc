@@ -7,18 +7,13 @@
 
 #include "support/flo_wire.h"
 #include "support/flod_fixture.h"
+#include "support/le_bytes.h"
 
 namespace flod::testing {
 namespace {
 
 using namespace wire;
 
-std::string U32(uint32_t v) { return std::string(reinterpret_cast<const char*>(&v), 4); }
-std::string U64(uint64_t v) { return std::string(reinterpret_cast<const char*>(&v), 8); }
-std::string Str16(std::string_view s) {
-  const uint16_t n = static_cast<uint16_t>(s.size());
-  return std::string(reinterpret_cast<const char*>(&n), 2) + std::string(s);
-}
 int64_t I64At(const FloReply& reply, size_t offset) {
   return static_cast<int64_t>(reply.U64At(offset));
 }
@@ -106,7 +101,9 @@ TEST_F(KvOperationsTest, MgetAnswersEveryKeyInRequestOrderAcrossShards) {
   std::string value = std::string("\x04\x00", 2);
   const std::vector<std::string> keys = {"a", "missing", "b", "c"};
   for (const auto& key : keys) {
-    if (key != "missing") ASSERT_EQ(client->Call(kKvPut, key, "v-" + key).status, kOk);
+    if (key != "missing") {
+      ASSERT_EQ(client->Call(kKvPut, key, "v-" + key).status, kOk);
+    }
     value += Str16(key);
   }
   const FloReply reply = client->Call(kKvMget, "", value);

@@ -2,9 +2,7 @@
 // RESP and the Flo binary protocol share the "default" namespace of the same KV, queue and
 // stream engines.
 
-#include <arpa/inet.h>
 #include <gtest/gtest.h>
-#include <netinet/in.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -17,17 +15,14 @@
 #include "stream_test_support.h"
 #include "support/flo_wire.h"
 #include "support/flod_fixture.h"
+#include "support/le_bytes.h"
+#include "support/loopback.h"
 
 namespace flod::testing {
 namespace {
 
 using namespace wire;
 
-std::string U64(uint64_t v) { return std::string(reinterpret_cast<const char*>(&v), 8); }
-std::string Str16(std::string_view s) {
-  const uint16_t n = static_cast<uint16_t>(s.size());
-  return std::string(reinterpret_cast<const char*>(&n), 2) + std::string(s);
-}
 
 // A minimal blocking RESP2 client: sends one command, returns its whole raw reply.
 class RespClient {
@@ -36,12 +31,8 @@ class RespClient {
     if (fd_ >= 0) close(fd_);
   }
   bool Connect(uint16_t port) {
-    fd_ = socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_port = htons(port);
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    return connect(fd_, reinterpret_cast<sockaddr*>(&address), sizeof(address)) == 0;
+    fd_ = ConnectLoopback(port);
+    return fd_ >= 0;
   }
   std::string Call(const std::vector<std::string>& args) {
     std::string out = "*" + std::to_string(args.size()) + "\r\n";

@@ -2,9 +2,7 @@
 // join, leave, read, ack, nack, touch, claim, pending, info, delete, and flo-python's legacy
 // sequence-only ack.
 
-#include <arpa/inet.h>
 #include <gtest/gtest.h>
-#include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -14,6 +12,7 @@
 
 #include "stream_test_support.h"
 #include "support/flod_fixture.h"
+#include "support/loopback.h"
 
 namespace flod::testing {
 namespace {
@@ -247,14 +246,8 @@ TEST_F(StreamGroupOperationsTest, MalformedGroupValuesAreRefusedAndTheConnection
 class LegacyConnection {
  public:
   explicit LegacyConnection(uint16_t port) {
-    fd_ = socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_port = htons(port);
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (connect(fd_, reinterpret_cast<sockaddr*>(&address), sizeof(address)) != 0) {
-      throw std::runtime_error("connect failed");
-    }
+    fd_ = ConnectLoopback(port);
+    if (fd_ < 0) throw std::runtime_error("connect failed");
   }
   ~LegacyConnection() { close(fd_); }
 

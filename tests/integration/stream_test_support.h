@@ -14,6 +14,7 @@
 
 #include "support/flo_client.h"
 #include "support/flo_wire.h"
+#include "support/le_bytes.h"
 
 namespace flod::testing::stream {
 
@@ -72,10 +73,6 @@ struct GroupInfo {
 
 // ---- Little-endian bytes ------------------------------------------------------------------
 
-inline void PutLe(std::string& out, uint64_t value, int bytes) {
-  for (int i = 0; i < bytes; ++i) out.push_back(static_cast<char>((value >> (8 * i)) & 0xFF));
-}
-
 class Cursor {
  public:
   explicit Cursor(std::string_view data) : data_(data) {}
@@ -110,13 +107,6 @@ class Cursor {
 };
 
 // ---- Values ---------------------------------------------------------------------------------
-
-inline std::string Str16(std::string_view s) {
-  std::string out;
-  PutLe(out, s.size(), 2);
-  out.append(s);
-  return out;
-}
 
 inline std::string GroupValue(std::string_view group, std::string_view consumer) {
   return Str16(group) + Str16(consumer);

@@ -1,6 +1,8 @@
 #include "support/flo_client.h"
 
-#include <arpa/inet.h>
+#include "support/le_bytes.h"
+#include "support/loopback.h"
+
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
@@ -13,10 +15,6 @@
 
 namespace flod::testing {
 namespace {
-
-void PutLe(std::string& out, uint64_t value, size_t bytes) {
-  for (size_t i = 0; i < bytes; ++i) out.push_back(static_cast<char>((value >> (8 * i)) & 0xFF));
-}
 
 uint64_t GetLe(std::string_view in, size_t offset, size_t bytes) {
   uint64_t value = 0;
@@ -103,15 +101,8 @@ std::string BuildFloFrameWithPayload(uint64_t request_id, uint16_t opcode, std::
 FloClient::~FloClient() { Close(); }
 
 bool FloClient::Connect(uint16_t port) {
-  fd_ = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_port = htons(port);
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (connect(fd_, reinterpret_cast<sockaddr*>(&address), sizeof(address)) != 0) {
-    Close();
-    return false;
-  }
+  fd_ = ConnectLoopback(port);
+  if (fd_ < 0) return false;
   int one = 1;
   setsockopt(fd_, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
   return true;

@@ -26,7 +26,9 @@ class FlodTest : public ::testing::Test {
     ASSERT_TRUE(server_->Start()) << server_->Log();
   }
   void TearDown() override {
-    if (server_->running()) EXPECT_EQ(server_->Stop(), 0) << server_->Log();
+    if (server_->running()) {
+      EXPECT_EQ(server_->Stop(), 0) << server_->Log();
+    }
   }
 
   // A new connection to the running server.

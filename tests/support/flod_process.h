@@ -11,9 +11,6 @@
 
 namespace flod::testing {
 
-// A TCP port on 127.0.0.1 that nothing listened on a moment ago.
-uint16_t FreePort();
-
 class FlodProcess {
  public:
   struct Options {
