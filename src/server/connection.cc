@@ -38,6 +38,7 @@ Connection::Connection(boost::asio::ip::tcp::socket socket, ServerRuntime& runti
   const auto endpoint = socket_.remote_endpoint(ignored);
   peer_ = ignored ? "unknown" : endpoint.address().to_string() + ":" + std::to_string(endpoint.port());
   socket_.set_option(boost::asio::ip::tcp::no_delay(true), ignored);
+  socket_.non_blocking(true, ignored);
 }
 
 Connection::~Connection() = default;
@@ -47,37 +48,69 @@ void Connection::Start() {
   Read();
 }
 
-void Connection::Read() {
-  if (reading_ || read_stopped_ || socket_closed_) return;
-  if (in_flight_ >= kMaxInFlightPerConnection || output_.size() >= kMaxBufferedOutput) return;
-  if (input_.size() - input_size_ < kReadChunk / 4) input_.resize(input_size_ + kReadChunk);
-  reading_ = true;
-  socket_.async_read_some(
-      boost::asio::buffer(input_.data() + input_size_, input_.size() - input_size_),
-      [self = shared_from_this()](const boost::system::error_code& error, size_t bytes) {
-        self->OnRead(error, bytes);
-      });
+bool Connection::CanRead() const {
+  return !reading_ && !read_stopped_ && !socket_closed_ && !migrating_ &&
+         in_flight_ < kMaxInFlightPerConnection && output_.size() < kMaxBufferedOutput;
 }
 
-void Connection::OnRead(const boost::system::error_code& error, size_t bytes) {
-  reading_ = false;
-  if (migrating_) return;  // the socket now belongs to the connection's new shard
+// Reads what the socket holds now and waits for readiness only once it is drained. Waiting
+// first and reading after (rather than asio's async_read_some, which tries a read that fails
+// with EAGAIN after every request) makes one recv(2) per batch of input.
+void Connection::Read() {
+  if (!CanRead()) return;
+  if (input_.size() - input_size_ < kReadChunk / 4) input_.resize(input_size_ + kReadChunk);
+  const size_t room = input_.size() - input_size_;
+  boost::system::error_code error;
+  const size_t bytes = socket_.read_some(boost::asio::buffer(input_.data() + input_size_, room), error);
+  if (error == boost::asio::error::would_block) {
+    WaitReadable();
+    return;
+  }
   if (error) {
-    if (error != boost::asio::error::eof && error != boost::asio::error::operation_aborted) {
-      spdlog::debug("connection {} ({}): read failed: {}", id_, peer_, error.message());
-    }
-    // The client may have half-closed after sending its last requests: answer those, but
-    // give up its parked blocking requests now, so none takes a message for nobody.
-    read_stopped_ = true;
-    close_requested_ = true;
-    peer_gone_.store(true);
-    if (in_flight_ > 0) runtime_.shards.DropAbandonedWaiters();
-    CloseIfDone();
+    OnReadError(error);
     return;
   }
   input_size_ += bytes;
   ProcessInput();
-  Read();
+  if (!CanRead()) return;
+  if (bytes < room) {
+    // Drained: data arriving from here on raises a new edge for the wait.
+    WaitReadable();
+  } else {
+    // More may be waiting; read it in a later handler so other connections get their turn.
+    reading_ = true;
+    boost::asio::post(shard_.io(), [self = shared_from_this()] {
+      self->reading_ = false;
+      self->Read();
+    });
+  }
+}
+
+void Connection::WaitReadable() {
+  reading_ = true;
+  socket_.async_wait(boost::asio::ip::tcp::socket::wait_read,
+                     [self = shared_from_this()](const boost::system::error_code& error) {
+                       self->reading_ = false;
+                       if (self->migrating_) return;  // the socket now belongs to another shard
+                       if (error) {
+                         self->OnReadError(error);
+                         return;
+                       }
+                       self->Read();
+                     });
+}
+
+void Connection::OnReadError(const boost::system::error_code& error) {
+  if (error != boost::asio::error::eof && error != boost::asio::error::operation_aborted) {
+    spdlog::debug("connection {} ({}): read failed: {}", id_, peer_, error.message());
+  }
+  // The client may have half-closed after sending its last requests: answer those, but
+  // give up its parked blocking requests now, so none takes a message for nobody.
+  read_stopped_ = true;
+  close_requested_ = true;
+  peer_gone_.store(true);
+  if (in_flight_ > 0) runtime_.shards.DropAbandonedWaiters();
+  CloseIfDone();
 }
 
 void Connection::ProcessInput() {
@@ -92,7 +125,7 @@ void Connection::ProcessInput() {
     }
   }
   processing_ = false;
-  Write();
+  PostWrite();
 }
 
 bool Connection::ChooseSession() {
@@ -195,15 +228,20 @@ void Connection::Finish(CallPtr call) {
   shard_.RequestFinished();
   if (!socket_closed_) call->done(std::move(call->result));
   shard_.calls().Give(std::move(call));
-  if (processing_ || write_posted_) return;
-  // Replies that arrive together (from other shards, or released by one WAL flush) go out
-  // in one write: flush after the handlers already queued in this turn have run.
+  if (processing_) return;
+  PostWrite();
+}
+
+void Connection::PostWrite() {
+  if (write_posted_) return;
   write_posted_ = true;
-  boost::asio::post(shard_.io(), [self] {
-    self->write_posted_ = false;
-    self->Write();
-    self->Read();
-  });
+  shard_.WantWrite(shared_from_this());
+}
+
+void Connection::WriteReplies() {
+  write_posted_ = false;
+  Write();
+  Read();
 }
 
 void Connection::Send(std::string_view bytes) { output_.append(bytes); }

@@ -41,6 +41,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
   bool peer_gone() const { return peer_gone_.load(std::memory_order_relaxed); }
   // Queues bytes for the client; written as soon as the socket is free.
   void Send(std::string_view bytes);
+  // End of the shard's loop turn: writes what is queued (and resumes reading if replies
+  // held it back).
+  void WriteReplies();
   // Stops reading; closes the socket once everything queued has been written.
   void CloseAfterWrite();
   void StopReading();
@@ -53,8 +56,10 @@ class Connection : public std::enable_shared_from_this<Connection> {
   std::string& output() { return output_; }
 
  private:
+  bool CanRead() const;
   void Read();
-  void OnRead(const boost::system::error_code& error, size_t bytes);
+  void WaitReadable();
+  void OnReadError(const boost::system::error_code& error);
   void ProcessInput();
   bool ChooseSession();
   // Connection affinity: a client whose requests keep going to one other shard is moved
@@ -64,6 +69,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void Migrate(uint32_t target);
   void RejectUnserved(std::string_view protocol, std::string_view reply);
   void Write();
+  void PostWrite();
   void CloseIfDone();
   void CloseSocket();
 
@@ -82,7 +88,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   size_t input_size_ = 0;   // bytes of input_ that hold data (the rest is read room)
   std::string output_;      // replies waiting for the socket
   std::string writing_;     // the batch being written
-  bool reading_ = false;
+  bool reading_ = false;        // a readiness wait or a posted Read is outstanding
   bool writing_now_ = false;
   bool read_stopped_ = false;   // EOF from the client, or the server stopped reading
   bool close_requested_ = false;

@@ -64,13 +64,17 @@ void Shard::Run(CallPtr call) {
     Complete(std::move(call), Result::Error(Status::kUnavailable, log_->FailureMessage()));
     return;
   }
+  // KV work never schedules timed engine work (expiry is reclaimed by maintenance), so a
+  // KV request skips re-checking the engines' next due times.
+  const bool may_add_due_work = InfoOf(call->request.op).family != Family::kKv;
   Result result = dispatch::Execute(context_, call->request);
   if (result.status == Status::kPending) {
     Park(std::move(call));
   } else {
     Complete(std::move(call), std::move(result));
   }
-  ProcessWakeups();
+  RetryWoken();
+  if (may_add_due_work) ArmDueTimer();
 }
 
 void Shard::RunPart(CallPtr call) {
@@ -87,17 +91,36 @@ void Shard::Complete(CallPtr call, Result result) {
     return;
   }
   held_calls_.push_back(std::move(call));
-  ScheduleFlush();
+  EndTurnSoon();
 }
 
-void Shard::ScheduleFlush() {
-  if (flush_posted_) return;
-  flush_posted_ = true;
-  boost::asio::post(io_, [this] { FlushLog(); });
+void Shard::EndTurnSoon() {
+  if (end_turn_posted_) return;
+  end_turn_posted_ = true;
+  boost::asio::post(io_, [this] { EndTurn(); });
+}
+
+// Runs once the handlers that were ready in this loop turn have run: one WAL write (and sync
+// in sync mode) releases every reply of the turn, calls for other shards leave in one batch
+// each, and then every connection with replies writes them. Deferring the socket writes to
+// here, as Redis does before it sleeps, lets a client receive its reply while the server is
+// done with the batch instead of waking it (and being preempted by it) request by request.
+void Shard::EndTurn() {
+  FlushLog();
+  FlushOutboxes();
+  std::vector<std::shared_ptr<Connection>> writers = std::move(pending_writes_);
+  pending_writes_.clear();
+  end_turn_posted_ = false;  // writes below only complete later, in handlers of their own
+  for (const std::shared_ptr<Connection>& connection : writers) connection->WriteReplies();
+}
+
+void Shard::WantWrite(std::shared_ptr<Connection> connection) {
+  pending_writes_.push_back(std::move(connection));
+  EndTurnSoon();
 }
 
 void Shard::FlushLog() {
-  flush_posted_ = false;
+  if (held_calls_.empty() && !log_->HasUnflushed()) return;
   const std::string error = log_->Flush(config_.durability == Durability::kSync);
   if (!error.empty()) spdlog::error("shard {}: write-ahead log flush failed: {}", id(), error);
   std::vector<CallPtr> held = std::move(held_calls_);
@@ -132,13 +155,10 @@ void Shard::Finish(CallPtr call) {
 
 void Shard::Send(uint32_t to, CallPtr call) {
   outboxes_[to].push_back(call.release());
-  if (outbox_flush_posted_) return;
-  outbox_flush_posted_ = true;
-  boost::asio::post(io_, [this] { FlushOutboxes(); });
+  EndTurnSoon();
 }
 
 void Shard::FlushOutboxes() {
-  outbox_flush_posted_ = false;
   for (size_t to = 0; to < outboxes_.size(); ++to) {
     if (!outboxes_[to].empty()) peers_[to]->Accept(outboxes_[to]);
   }
@@ -207,6 +227,11 @@ void Shard::OnDeadline(const Waiters::Parked& parked) {
 }
 
 void Shard::ProcessWakeups() {
+  RetryWoken();
+  ArmDueTimer();
+}
+
+void Shard::RetryWoken() {
   for (int round = 0; round < kMaxWakeRounds && !context_.woken.empty(); ++round) {
     std::vector<dispatch::WakeKey> keys = std::move(context_.woken);
     context_.woken.clear();
@@ -216,7 +241,6 @@ void Shard::ProcessWakeups() {
     }
   }
   context_.woken.clear();
-  ArmDueTimer();
 }
 
 namespace {
@@ -251,7 +275,7 @@ void Shard::RunDueWork() {
   for (const engine::StreamWake& wake : report.wakes) {
     context_.Wake(Family::kStream, wake.ns, wake.stream);
   }
-  if (log_->HasUnflushed()) ScheduleFlush();  // retention and dead-lettering write records
+  if (log_->HasUnflushed()) EndTurnSoon();  // retention and dead-lettering write records
   if (tick.more || report.more) boost::asio::post(io_, [this] { RunDueWork(); });
   ProcessWakeups();
 }

@@ -54,6 +54,8 @@ class Shard {
   // Sends `call` to shard `to` (or back to its origin when call->returning). Calls leave in
   // one batch per destination at the end of this loop turn: one wake-up per batch.
   void Send(uint32_t to, CallPtr call);
+  // `connection` has replies to write; they leave at the end of this loop turn.
+  void WantWrite(std::shared_ptr<Connection> connection);
   // Any thread: takes a batch of calls sent by another shard.
   void Accept(std::vector<Call*>& batch);
   // On the origin shard: hands the result to whoever waits for it and recycles the call.
@@ -85,15 +87,18 @@ class Shard {
   // The result is final: back to the origin after the end-of-turn WAL flush.
   void Complete(CallPtr call, Result result);
   void Return(CallPtr call);
+  // Runs EndTurn once the handlers ready in this loop turn have run.
+  void EndTurnSoon();
+  void EndTurn();
   void FlushLog();
-  // Flushes at the end of this loop turn records that no reply waits for (maintenance).
-  void ScheduleFlush();
   void Park(CallPtr call);
   void FlushOutboxes();
   void DrainInbox();
   void RetryParked(const Waiters::Parked& parked);
   void OnDeadline(const Waiters::Parked& parked);
+  // Retries the parked calls that engine changes woke, then re-arms the due timer.
   void ProcessWakeups();
+  void RetryWoken();
   void ScheduleMaintenance();
   // Arms due_timer_ for the earliest time an engine has time-driven work (delayed messages,
   // expiring leases); the timer runs the engines' ticks and wakes what became ready.
@@ -114,11 +119,11 @@ class Shard {
 
   CallPool calls_;
   std::vector<CallPtr> held_calls_;  // finished, waiting for the end-of-turn WAL flush
-  bool flush_posted_ = false;
+  bool end_turn_posted_ = false;
+  std::vector<std::shared_ptr<Connection>> pending_writes_;  // each once (Connection flags it)
 
   std::vector<Shard*> peers_;
   std::vector<std::vector<Call*>> outboxes_;  // by destination; this thread only
-  bool outbox_flush_posted_ = false;
   std::mutex inbox_mu_;                        // guards inbox_ and inbox_drain_posted_
   std::vector<Call*> inbox_;
   bool inbox_drain_posted_ = false;

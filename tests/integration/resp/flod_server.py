@@ -33,7 +33,7 @@ class FlodServer:
         self.data_dir = data_dir or tempfile.mkdtemp(prefix="flod-resp-")
         self.port = None
         self.process = None
-        self.log_path = os.path.join(tempfile.gettempdir(), f"flod-resp-{os.getpid()}-{id(self)}.log")
+        self.log_path = os.path.join(self.data_dir, "flod.log")
 
     def start(self):
         fixed = os.environ.get("FLOD_PORT")
@@ -110,8 +110,10 @@ class FlodTestCase(unittest.TestCase):
 
     @classmethod
     def tearDownClass(cls):
-        cls.server.stop()
-        cls.server.cleanup()
+        try:
+            cls.server.stop()  # a non-zero exit fails the class...
+        finally:
+            cls.server.cleanup()  # ...and still leaves no files behind
 
     def client(self, **kwargs):
         return redis.Redis(port=self.server.port, decode_responses=True, **kwargs)
