@@ -35,7 +35,8 @@ Shard::Shard(uint32_t id, uint32_t count, const ServerConfig& config, const Cloc
     : config_(config),
       work_(io_.get_executor()),
       log_(std::move(log)),
-      context_(id, count, clock, *log_),
+      clock_(clock),
+      context_(id, count, clock_, *log_),
       waiters_([this](const Waiters::Parked& parked) { OnDeadline(parked); }),
       maintenance_timer_(io_),
       due_timer_(io_) {}
@@ -67,7 +68,7 @@ void Shard::Run(CallPtr call) {
   // KV work never schedules timed engine work (expiry is reclaimed by maintenance), so a
   // KV request skips re-checking the engines' next due times.
   const bool may_add_due_work = InfoOf(call->request.op).family != Family::kKv;
-  Result result = dispatch::Execute(context_, call->request);
+  Result result = Execute(call->request);
   if (result.status == Status::kPending) {
     Park(std::move(call));
   } else {
@@ -75,6 +76,11 @@ void Shard::Run(CallPtr call) {
   }
   RetryWoken();
   if (may_add_due_work) ArmDueTimer();
+}
+
+Result Shard::Execute(Request& request) {
+  const RequestClock::Scope one_reading(clock_);
+  return dispatch::Execute(context_, request);
 }
 
 void Shard::RunPart(CallPtr call) {
@@ -209,7 +215,7 @@ void Shard::RetryParked(const Waiters::Parked& parked) {
     Complete(waiters_.Finish(parked), Result::Error(Status::kUnavailable, "connection closed"));
     return;
   }
-  Result result = dispatch::Execute(context_, parked->call->request);
+  Result result = Execute(parked->call->request);
   if (result.status == Status::kPending) return;
   Complete(waiters_.Finish(parked), std::move(result));
 }

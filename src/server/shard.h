@@ -87,6 +87,8 @@ class Shard {
   // The result is final: back to the origin after the end-of-turn WAL flush.
   void Complete(CallPtr call, Result result);
   void Return(CallPtr call);
+  // Runs a request's handler with the engines' time read at most once.
+  Result Execute(Request& request);
   // Runs EndTurn once the handlers ready in this loop turn have run.
   void EndTurnSoon();
   void EndTurn();
@@ -110,6 +112,7 @@ class Shard {
   boost::asio::io_context io_{1};
   boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work_;
   std::unique_ptr<ShardLog> log_;
+  RequestClock clock_;  // the engines' clock: one reading per request (Run, RetryParked)
   dispatch::ShardContext context_;
   Waiters waiters_;
   boost::asio::steady_timer maintenance_timer_;

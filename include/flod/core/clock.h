@@ -19,6 +19,35 @@ class SystemClock final : public Clock {
   int64_t NowMs() const override;
 };
 
+// Reads its source once per request, as Redis reads the time once per command: within a
+// Scope every NowMs() answers the first reading (so the ten keys of one MSET share a
+// timestamp and cost one clock read, and a request that never asks costs none); outside any
+// Scope it reads the source each time. One thread only.
+class RequestClock final : public Clock {
+ public:
+  explicit RequestClock(const Clock& source) : source_(source) {}
+  int64_t NowMs() const override;
+
+  class Scope {
+   public:
+    explicit Scope(RequestClock& clock) : clock_(clock) { ++clock_.depth_; }
+    ~Scope() {
+      if (--clock_.depth_ == 0) clock_.read_ = false;
+    }
+    Scope(const Scope&) = delete;
+    Scope& operator=(const Scope&) = delete;
+
+   private:
+    RequestClock& clock_;
+  };
+
+ private:
+  const Clock& source_;
+  int depth_ = 0;
+  mutable bool read_ = false;
+  mutable int64_t reading_ms_ = 0;
+};
+
 // A clock that only moves when told to. Used by unit tests and benchmarks.
 class ManualClock final : public Clock {
  public:

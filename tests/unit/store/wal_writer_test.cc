@@ -222,6 +222,26 @@ TEST_F(WalWriterTest, RecoveryCutsTheFailedSegmentBackToItsLastSync) {
   EXPECT_EQ(wal.positions[1].segment, 2u);
 }
 
+// The writer keeps a synced prefix in memory until it is worth erasing; recovery must still
+// carry over only the bytes after the last sync, never a second copy of synced records.
+TEST_F(WalWriterTest, RecoveryCopiesNothingThatWasAlreadySynced) {
+  auto writer = OpenWriter();
+  ASSERT_TRUE(writer->Append(1, "s").ok());
+  ASSERT_TRUE(writer->Flush().ok());
+  ASSERT_TRUE(writer->SyncNow().ok());  // as the background syncer does: nothing is trimmed
+  ASSERT_TRUE(writer->Append(1, "flushed after the sync, and longer than the synced record").ok());
+  ASSERT_TRUE(writer->Flush().ok());
+  fs_.failing_syncs = 1;
+  EXPECT_FALSE(writer->Sync().ok());
+
+  ASSERT_TRUE(writer->TryRecover().ok());
+  ASSERT_TRUE(writer->Sync().ok());
+  auto wal = ReadWal(dir(), 0);
+  EXPECT_FALSE(wal.problem);
+  EXPECT_EQ(wal.payloads, (std::vector<std::string>{
+                              "s", "flushed after the sync, and longer than the synced record"}));
+}
+
 TEST_F(WalWriterTest, BackgroundSyncFailureShowsAtTheNextFlushNotMidTurn) {
   auto writer = OpenWriter();
   ASSERT_TRUE(writer->Append(1, "a").ok());
