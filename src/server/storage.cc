@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <chrono>
 
 #include "flod/dispatch/replay.h"
@@ -13,7 +14,10 @@
 namespace flod::server {
 
 Storage::Storage(const ServerConfig& config, uint32_t shard_count)
-    : config_(config), shard_count_(shard_count), logs_(shard_count, nullptr) {}
+    : config_(config),
+      shard_count_(shard_count),
+      logs_(shard_count, nullptr),
+      syncer_(std::chrono::milliseconds(std::max<uint32_t>(1, config.fsync_interval_ms))) {}
 
 Storage::~Storage() { StopBackgroundSync(); }
 
@@ -31,7 +35,8 @@ std::string Storage::Open() {
 
 std::unique_ptr<ShardLog> Storage::LogFor(uint32_t shard) {
   if (ephemeral()) return std::make_unique<EphemeralLog>();
-  auto log = std::make_unique<WalShardLog>();
+  auto log = std::make_unique<WalShardLog>(
+      config_.durability == Durability::kAsyncFlush ? &syncer_ : nullptr);
   logs_[shard] = log.get();
   return log;
 }
@@ -133,26 +138,9 @@ std::string Storage::HandleWalProblem(uint32_t shard, const std::filesystem::pat
 }
 
 void Storage::StartBackgroundSync() {
-  if (config_.durability != Durability::kAsyncFlush) return;
-  sync_thread_ = std::thread([this] {
-    const auto period = std::chrono::milliseconds(std::max<uint32_t>(1, config_.fsync_interval_ms));
-    std::vector<bool> failing(logs_.size(), false);  // log a failure once, not every period
-    while (!stop_sync_.load()) {
-      for (size_t i = 0; i < logs_.size(); ++i) {
-        const store::IoStatus status = logs_[i]->writer()->SyncNow();
-        if (!status.ok() && !failing[i]) {
-          spdlog::error("shard {}: background fdatasync failed: {}", i, status.ToString());
-        }
-        failing[i] = !status.ok();
-      }
-      std::this_thread::sleep_for(period);
-    }
-  });
+  if (config_.durability == Durability::kAsyncFlush) syncer_.Start(logs_);
 }
 
-void Storage::StopBackgroundSync() {
-  stop_sync_ = true;
-  if (sync_thread_.joinable()) sync_thread_.join();
-}
+void Storage::StopBackgroundSync() { syncer_.Stop(); }
 
 }  // namespace flod::server

@@ -2,11 +2,9 @@
 // The data dir of a running server: its lock and SYSTEM file, one WAL per shard, recovery at
 // start, and the background fdatasync of async_flush mode. Ephemeral mode has none of these.
 
-#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "flod/dispatch/shard_context.h"
@@ -14,6 +12,7 @@
 #include "flod/store/data_dir.h"
 #include "flod/store/wal_reader.h"
 #include "shard_log.h"
+#include "wal_syncer.h"
 
 namespace flod::server {
 
@@ -33,7 +32,8 @@ class Storage {
   // Returns an error message, empty on success.
   std::string Recover(uint32_t shard, dispatch::ShardContext& context);
 
-  // async_flush: fdatasync every shard's WAL each fsync_interval_ms on a thread of its own.
+  // async_flush: fdatasync every shard's WAL each fsync_interval_ms while there are writes
+  // (WalSyncer).
   void StartBackgroundSync();
   void StopBackgroundSync();
 
@@ -48,9 +48,8 @@ class Storage {
   const ServerConfig& config_;
   const uint32_t shard_count_;
   std::unique_ptr<store::DataDir> data_dir_;
-  std::vector<WalShardLog*> logs_;  // owned by the shards, which outlive the sync thread
-  std::thread sync_thread_;
-  std::atomic<bool> stop_sync_{false};
+  std::vector<WalShardLog*> logs_;  // owned by the shards, which outlive the syncer's thread
+  WalSyncer syncer_;
 };
 
 }  // namespace flod::server

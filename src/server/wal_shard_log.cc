@@ -11,8 +11,15 @@ void WalShardLog::Append(uint16_t type, std::string_view payload) {
 }
 
 std::string WalShardLog::Flush(bool sync) {
-  const store::IoStatus status = sync ? writer_->Sync() : writer_->Flush();
-  return status.ok() ? std::string() : status.ToString();
+  if (sync) {
+    const store::IoStatus status = writer_->Sync();
+    return status.ok() ? std::string() : status.ToString();
+  }
+  const bool writes = writer_->buffered_bytes() > 0;
+  const store::IoStatus status = writer_->Flush();
+  if (!status.ok()) return status.ToString();
+  if (writes && syncer_ != nullptr) syncer_->Written();
+  return {};
 }
 
 bool WalShardLog::Writable() const {

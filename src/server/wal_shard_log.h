@@ -5,14 +5,17 @@
 
 #include "flod/store/wal_writer.h"
 #include "shard_log.h"
+#include "wal_syncer.h"
 
 namespace flod::server {
 
 // ShardLog over a store::WalWriter (one per shard, used on the shard's thread; the background
-// syncer calls writer()->SyncNow()). After a write or sync failure (full disk, I/O error)
+// WalSyncer calls writer()->SyncNow()). After a write or sync failure (full disk, I/O error)
 // the log refuses writes until the writer recovers, retrying at most once a second.
 class WalShardLog final : public ShardLog {
  public:
+  // `syncer` (async_flush) is told about every write, so it syncs; null in sync mode.
+  explicit WalShardLog(WalSyncer* syncer) : syncer_(syncer) {}
   void Attach(std::unique_ptr<store::WalWriter> writer) { writer_ = std::move(writer); }
   store::WalWriter* writer() { return writer_.get(); }
 
@@ -26,6 +29,7 @@ class WalShardLog final : public ShardLog {
   std::string DropCovered(const store::WalPosition& covered, uint64_t snapshot_id) override;
 
  private:
+  WalSyncer* const syncer_;
   std::unique_ptr<store::WalWriter> writer_;  // mutable state lives in the writer
   mutable std::chrono::steady_clock::time_point last_recovery_attempt_{};
 };

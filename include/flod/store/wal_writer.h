@@ -69,6 +69,10 @@ class WalWriter {
   // fdatasync of what earlier Flushes wrote; skipped when nothing new was written. Callable
   // from one thread besides the owner. Returns the sticky failure while failed.
   IoStatus SyncNow();
+  // Any thread: whether bytes that Flush wrote still wait for an fdatasync.
+  bool HasUnsynced() const {
+    return written_.load(std::memory_order_acquire) != synced_.load(std::memory_order_acquire);
+  }
   // OK when healthy, or when the recovery rule above succeeded; otherwise the failure of this
   // attempt (the writer stays failed and a later call may retry).
   IoStatus TryRecover();
