@@ -170,7 +170,9 @@ class CrashTest : public FlodTest {
     for (const auto& [key, value] : acked.puts) {
       const FloReply reply = client.Call(kKvGet, key);
       EXPECT_EQ(reply.status, kOk) << "acknowledged put lost: " << key;
-      if (reply.status == kOk) EXPECT_EQ(reply.data.substr(8), value) << key;
+      if (reply.status == kOk) {
+        EXPECT_EQ(reply.data.substr(8), value) << key;
+      }
     }
     return acked.puts.size();
   }
