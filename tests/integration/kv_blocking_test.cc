@@ -5,6 +5,7 @@
 #include <atomic>
 #include <chrono>
 #include <thread>
+#include <vector>
 
 #include "support/flo_wire.h"
 #include "support/flod_fixture.h"
@@ -101,6 +102,29 @@ TEST_F(KvBlockingTest, ConcurrentIncrementsFromManyConnectionsAreNotLost) {
                                                    std::to_string(kPerClient - 1));
     EXPECT_EQ(last.data.substr(8), std::to_string(kPerClient - 1));
   }
+}
+
+// More parked requests than a connection may have in flight (4096) make the server stop
+// reading it; the rest of what the client sent waits in the socket. Once the parked requests
+// are answered the server must read on by itself, although the client sends nothing new.
+TEST_F(KvBlockingTest, AConnectionPausedByItsParkedRequestsResumesWithWhatItAlreadySent) {
+  constexpr int kWaiters = 5000;
+  auto client = Connect();
+  auto writer = Connect();
+  std::vector<uint64_t> ids;
+  for (int i = 0; i < kWaiters; ++i) {
+    ids.push_back(client->Send(kKvGet, "gate", "", FloOptions().U32(kOptBlockMs, 30'000)));
+  }
+  const uint64_t last = client->Send(kKvPut, "after-the-waiters", "x");
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  ASSERT_EQ(writer->Call(kKvPut, "gate", "open").status, kOk);
+  for (const uint64_t id : ids) {
+    const FloReply reply = client->ReceiveFor(id);
+    ASSERT_EQ(reply.status, kOk) << "request " << id;
+    ASSERT_EQ(reply.data.substr(8), "open");
+  }
+  EXPECT_EQ(client->ReceiveFor(last).status, kOk);
+  EXPECT_EQ(writer->Call(kKvGet, "after-the-waiters").data.substr(8), "x");
 }
 
 }  // namespace
