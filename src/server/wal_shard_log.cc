@@ -11,14 +11,16 @@ void WalShardLog::Append(uint16_t type, std::string_view payload) {
 }
 
 std::string WalShardLog::Flush(bool sync) {
-  if (sync) {
-    const store::IoStatus status = writer_->Sync();
-    return status.ok() ? std::string() : status.ToString();
-  }
   const bool writes = writer_->buffered_bytes() > 0;
-  const store::IoStatus status = writer_->Flush();
-  if (!status.ok()) return status.ToString();
-  if (writes && syncer_ != nullptr) syncer_->Written();
+  const bool was_healthy = writer_->Healthy();
+  const store::IoStatus status = sync ? writer_->Sync() : writer_->Flush();
+  if (!status.ok()) {
+    // The write that fails counts as an attempt: the first retry comes a second later, so
+    // the requests right behind it are refused rather than racing a half-freed disk.
+    if (was_healthy) last_recovery_attempt_ = std::chrono::steady_clock::now();
+    return status.ToString();
+  }
+  if (writes && !sync && syncer_ != nullptr) syncer_->Written();
   return {};
 }
 

@@ -172,8 +172,11 @@ bool WalReader::CheckHeader(const NumberedFile& segment, bool is_last) {
   if (decoded.error != SegmentHeaderError::kNone) {
     reason = std::string(Describe(decoded.error));
     if (decoded.error == SegmentHeaderError::kUnsupportedVersion) {
-      reason += " " + std::to_string(decoded.header.version) + " (this flod reads version " +
-                std::to_string(kWalFormatVersion) + ")";
+      reason.append(" ")
+          .append(std::to_string(decoded.header.version))
+          .append(" (this flod reads version ")
+          .append(std::to_string(kWalFormatVersion))
+          .append(")");
     }
   } else if (decoded.header.segment != segment.number) {
     reason = "the header names segment " + std::to_string(decoded.header.segment);

@@ -52,6 +52,28 @@ class ByteReader {
     uint32_t n = 0;
     return ReadU32(n) && ReadBytes(n, out);
   }
+  // LEB128 (seven bits a byte, low group first). Refuses one that runs past the end, past
+  // ten bytes, or over 64 bits.
+  bool ReadVarint(uint64_t& out) {
+    uint64_t value = 0;
+    for (int shift = 0; shift < 64; shift += 7) {
+      uint8_t byte = 0;
+      if (!ReadU8(byte)) return false;
+      const uint64_t bits = byte & 0x7f;
+      if (shift == 63 && bits > 1) return false;
+      value |= bits << shift;
+      if ((byte & 0x80) == 0) {
+        out = value;
+        return true;
+      }
+    }
+    return false;
+  }
+  // [len:varint][bytes]
+  bool ReadVarStr(std::string_view& out) {
+    uint64_t size = 0;
+    return ReadVarint(size) && size <= remaining() && ReadBytes(static_cast<size_t>(size), out);
+  }
   std::string_view ReadRest() {
     std::string_view out = data_.substr(pos_);
     pos_ = data_.size();
@@ -92,6 +114,17 @@ class ByteWriter {
   }
   void Str32(std::string_view v) {
     U32(static_cast<uint32_t>(v.size()));
+    Bytes(v);
+  }
+  void Varint(uint64_t v) {
+    while (v >= 0x80) {
+      U8(static_cast<uint8_t>(v | 0x80));
+      v >>= 7;
+    }
+    U8(static_cast<uint8_t>(v));
+  }
+  void VarStr(std::string_view v) {
+    Varint(v.size());
     Bytes(v);
   }
 

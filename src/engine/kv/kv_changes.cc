@@ -1,28 +1,40 @@
 #include "engine/kv/kv_changes.h"
 
 #include <cstring>
+#include <limits>
 
 #include "flod/core/bytes.h"
+#include "flod/core/request.h"
 
 namespace flod::engine::kv {
 namespace {
 
 constexpr uint8_t kFlagFresh = 0x01;
 constexpr uint8_t kMaxKind = static_cast<uint8_t>(ValueKind::kJson);
+// Compact set flags (bit 0 is kFlagFresh); the kind sits in bits 4-5.
+constexpr uint8_t kFlagNamespace = 0x02;  // a namespace other than the default follows
+constexpr uint8_t kFlagExpiry = 0x04;     // an expiry follows
+constexpr int kKindShift = 4;
+constexpr uint8_t kCompactFlags = kFlagFresh | kFlagNamespace | kFlagExpiry | (0x03 << kKindShift);
+constexpr uint64_t kMaxI64 = static_cast<uint64_t>(std::numeric_limits<int64_t>::max());
 
 struct Encoder {
   ByteWriter& w;
 
   uint16_t operator()(const SetChange& c) const {
-    w.Str16(c.ns);
-    w.Str16(c.key);
-    w.U8(c.fresh ? kFlagFresh : 0);
-    w.U8(static_cast<uint8_t>(c.kind));
-    w.U64(c.version);
-    w.I64(c.expire_at_ms);
-    w.I64(c.written_ms);
-    w.Str32(c.value);
-    return kRecordSet;
+    const bool other_ns = c.ns != kDefaultNamespace;
+    uint8_t flags = static_cast<uint8_t>(static_cast<uint8_t>(c.kind) << kKindShift);
+    if (c.fresh) flags |= kFlagFresh;
+    if (other_ns) flags |= kFlagNamespace;
+    if (c.expire_at_ms != 0) flags |= kFlagExpiry;
+    w.U8(flags);
+    if (other_ns) w.VarStr(c.ns);
+    w.VarStr(c.key);
+    w.Varint(c.version);
+    if (c.expire_at_ms != 0) w.Varint(static_cast<uint64_t>(c.expire_at_ms));
+    w.Varint(static_cast<uint64_t>(c.written_ms));
+    w.VarStr(c.value);
+    return kRecordSetCompact;
   }
   uint16_t operator()(const DeleteChange& c) const {
     w.Str16(c.ns);
@@ -63,6 +75,29 @@ bool DecodeSet(ByteReader& r, Change& out) {
   return true;
 }
 
+bool DecodeSetCompact(ByteReader& r, Change& out) {
+  SetChange c;
+  uint8_t flags = 0;
+  if (!r.ReadU8(flags) || (flags & ~kCompactFlags) != 0) return false;
+  const uint8_t kind = flags >> kKindShift;
+  if (kind > kMaxKind) return false;
+  c.ns = kDefaultNamespace;
+  if ((flags & kFlagNamespace) != 0 && !r.ReadVarStr(c.ns)) return false;
+  uint64_t expire_at = 0;
+  uint64_t written = 0;
+  if (!r.ReadVarStr(c.key) || !r.ReadVarint(c.version)) return false;
+  if ((flags & kFlagExpiry) != 0 && (!r.ReadVarint(expire_at) || expire_at == 0)) return false;
+  if (!r.ReadVarint(written)) return false;
+  if (c.version == 0 || expire_at > kMaxI64 || written > kMaxI64) return false;
+  c.fresh = (flags & kFlagFresh) != 0;
+  c.kind = static_cast<ValueKind>(kind);
+  c.expire_at_ms = static_cast<int64_t>(expire_at);
+  c.written_ms = static_cast<int64_t>(written);
+  if (!r.ReadVarStr(c.value)) return false;
+  out = c;
+  return true;
+}
+
 bool DecodeDelete(ByteReader& r, Change& out) {
   DeleteChange c;
   if (!r.ReadStr16(c.ns) || !r.ReadStr16(c.key)) return false;
@@ -84,6 +119,9 @@ bool DecodeSingle(uint16_t type, ByteReader& r, Change& out) {
   switch (type) {
     case kRecordSet:
       ok = DecodeSet(r, out);
+      break;
+    case kRecordSetCompact:
+      ok = DecodeSetCompact(r, out);
       break;
     case kRecordDelete:
       ok = DecodeDelete(r, out);
@@ -110,7 +148,8 @@ bool DecodeSingle(uint16_t type, ByteReader& r, Change& out) {
 }
 
 bool IsBatchMember(uint16_t type) {
-  return type == kRecordSet || type == kRecordDelete || type == kRecordExpire;
+  return type == kRecordSet || type == kRecordSetCompact || type == kRecordDelete ||
+         type == kRecordExpire;
 }
 
 bool DecodeBatch(ByteReader& r, std::vector<Change>& out) {

@@ -3,18 +3,26 @@
 // decodes a record into Changes and hands them to KvStore::Apply, the same primitive the
 // live writes use, so recovery cannot drift from live behaviour.
 //
-// Record grammar (little-endian; str16 = [len:u16][bytes], str32 = [len:u32][bytes]):
+// Record grammar (little-endian; str16 = [len:u16][bytes], str32 = [len:u32][bytes],
+// varint = LEB128, vstr = [len:varint][bytes]):
 //
-//   set      0x0101  ns:str16 key:str16 flags:u8 kind:u8 version:u64
-//                    expire_at_ms:i64 written_ms:i64 value:str32
+//   set      0x0107  flags:u8 [ns:vstr] key:vstr version:varint [expire_at_ms:varint]
+//                    written_ms:varint value:vstr
 //                    flags bit 0 "fresh": the key starts a new life (it was absent or
-//                    expired when written), so any older entry and its history are dropped.
-//                    Other flag bits must be zero. kind: 0 bytes, 1 counter, 2 json.
-//                    expire_at_ms 0 = no expiry. version must be > 0.
+//                    expired when written), so any older entry and its history are dropped;
+//                    bit 1: ns follows (absent = "default"); bit 2: expire_at_ms follows
+//                    (absent = no expiry; present = non-zero); bits 4-5 kind: 0 bytes,
+//                    1 counter, 2 json. Other bits must be zero. version must be > 0.
+//                    What flod writes: about half the size of the old form for short values.
+//   set (old) 0x0101 ns:str16 key:str16 flags:u8 kind:u8 version:u64
+//                    expire_at_ms:i64 written_ms:i64 value:str32
+//                    the same fields at fixed width (flags: bit 0 only; kind in its own
+//                    byte; expire_at_ms 0 = no expiry); still read from older logs.
 //   delete   0x0102  ns:str16 key:str16
 //   expire   0x0103  ns:str16 key:str16 expire_at_ms:i64       (0 = no expiry; no new version)
 //   batch    0x0104  count:u32 { type:u16 payload:str32 }*count
-//                    a committed transaction; members are set, delete or expire records
+//                    a committed transaction; members are set (either form), delete or
+//                    expire records
 //                    (no nested batch) and are applied in order, all or none.
 //   clear    0x0105  ns:str16                                 (empty = every namespace)
 //   floor    0x0106  version:u64                              raises the version counter
@@ -37,6 +45,7 @@ inline constexpr uint16_t kRecordExpire = 0x0103;
 inline constexpr uint16_t kRecordBatch = 0x0104;
 inline constexpr uint16_t kRecordClear = 0x0105;
 inline constexpr uint16_t kRecordFloor = 0x0106;
+inline constexpr uint16_t kRecordSetCompact = 0x0107;
 
 // String views point into the caller's buffers (the request, or the record being replayed);
 // a Change never outlives them.

@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <limits>
+#include <string>
+
 namespace flod {
 namespace {
 
@@ -49,6 +52,47 @@ TEST(ByteReaderTest, BigEndianU64MatchesWriter) {
   ByteReader reader(buffer);
   ASSERT_TRUE(reader.ReadU64Be(value));
   EXPECT_EQ(value, 1700000000500ULL);
+}
+
+TEST(VarintTest, RoundTripsTheEdgesOfEachLength) {
+  for (const uint64_t value : {uint64_t{0}, uint64_t{127}, uint64_t{128}, uint64_t{16'383},
+                               uint64_t{16'384}, uint64_t{1'700'000'000'000},
+                               std::numeric_limits<uint64_t>::max()}) {
+    std::string bytes;
+    ByteWriter(bytes).Varint(value);
+    ByteReader reader(bytes);
+    uint64_t read = 0;
+    ASSERT_TRUE(reader.ReadVarint(read)) << value;
+    EXPECT_EQ(read, value);
+    EXPECT_TRUE(reader.empty()) << value;
+  }
+  std::string one;
+  ByteWriter(one).Varint(127);
+  EXPECT_EQ(one.size(), 1u);
+  std::string max;
+  ByteWriter(max).Varint(std::numeric_limits<uint64_t>::max());
+  EXPECT_EQ(max.size(), 10u);
+}
+
+TEST(VarintTest, RefusesCutOverlongAndOversizedVarints) {
+  uint64_t out = 0;
+  ByteReader cut(std::string_view("\x80\x80", 2));  // continues past the end
+  EXPECT_FALSE(cut.ReadVarint(out));
+  const std::string eleven(10, '\xff');
+  ByteReader overlong(eleven + std::string(1, '\x01'));  // an eleventh byte
+  EXPECT_FALSE(overlong.ReadVarint(out));
+  const std::string too_big = std::string(9, '\xff') + std::string(1, '\x02');  // bit 64
+  ByteReader oversized(too_big);
+  EXPECT_FALSE(oversized.ReadVarint(out));
+}
+
+TEST(VarintTest, VarStrRefusesALengthPastTheEnd) {
+  std::string bytes;
+  ByteWriter(bytes).VarStr("abc");
+  std::string_view out;
+  EXPECT_TRUE(ByteReader(bytes).ReadVarStr(out));
+  EXPECT_EQ(out, "abc");
+  EXPECT_FALSE(ByteReader(std::string_view(bytes).substr(0, 3)).ReadVarStr(out));
 }
 
 }  // namespace

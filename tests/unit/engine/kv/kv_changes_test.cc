@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "flod/core/bytes.h"
+
 namespace flod::engine::kv {
 namespace {
 
@@ -9,9 +11,9 @@ TEST(KvChangesTest, SetRoundTripsEveryField) {
   std::string payload;
   SetChange in{"ns", "key", std::string_view("v\0al", 4), ValueKind::kCounter, true, 42,
                9000, 1234};
-  ASSERT_EQ(EncodeChange(in, payload), kRecordSet);
+  ASSERT_EQ(EncodeChange(in, payload), kRecordSetCompact);
   std::vector<Change> out;
-  ASSERT_TRUE(DecodeRecord(kRecordSet, payload, out));
+  ASSERT_TRUE(DecodeRecord(kRecordSetCompact, payload, out));
   ASSERT_EQ(out.size(), 1u);
   const SetChange& got = std::get<SetChange>(out[0]);
   EXPECT_EQ(got.ns, "ns");
@@ -22,6 +24,99 @@ TEST(KvChangesTest, SetRoundTripsEveryField) {
   EXPECT_EQ(got.version, 42u);
   EXPECT_EQ(got.expire_at_ms, 9000);
   EXPECT_EQ(got.written_ms, 1234);
+}
+
+TEST(KvChangesTest, SetInTheDefaultNamespaceWithoutExpiryLeavesThemOut) {
+  std::string payload;
+  const SetChange in{"default", "key:1", "0123456789abcdef0123456789abcdef", ValueKind::kBytes,
+                     false, 300, 0, 1'700'000'000'000};
+  ASSERT_EQ(EncodeChange(in, payload), kRecordSetCompact);
+  // flags, key (1 + 5), version (2), written_ms (6), value (1 + 32): 48 bytes where the old
+  // form took 91.
+  EXPECT_EQ(payload.size(), 48u);
+  std::vector<Change> out;
+  ASSERT_TRUE(DecodeRecord(kRecordSetCompact, payload, out));
+  const SetChange& got = std::get<SetChange>(out.at(0));
+  EXPECT_EQ(got.ns, "default");
+  EXPECT_EQ(got.key, "key:1");
+  EXPECT_EQ(got.value, in.value);
+  EXPECT_FALSE(got.fresh);
+  EXPECT_EQ(got.version, 300u);
+  EXPECT_EQ(got.expire_at_ms, 0);
+  EXPECT_EQ(got.written_ms, 1'700'000'000'000);
+}
+
+TEST(KvChangesTest, SetWithAnEmptyValueRoundTrips) {
+  std::string payload;
+  ASSERT_EQ(EncodeChange(SetChange{"ns", "k", "", ValueKind::kJson, true, 1, 5, 6}, payload),
+            kRecordSetCompact);
+  std::vector<Change> out;
+  ASSERT_TRUE(DecodeRecord(kRecordSetCompact, payload, out));
+  const SetChange& got = std::get<SetChange>(out.at(0));
+  EXPECT_EQ(got.value, "");
+  EXPECT_EQ(got.kind, ValueKind::kJson);
+  EXPECT_EQ(got.expire_at_ms, 5);
+}
+
+// Logs written before the compact form keep replaying.
+TEST(KvChangesTest, TheOldSetFormIsStillRead) {
+  std::string payload;
+  ByteWriter w(payload);
+  w.Str16("ns");
+  w.Str16("key");
+  w.U8(0x01);  // fresh
+  w.U8(static_cast<uint8_t>(ValueKind::kCounter));
+  w.U64(42);
+  w.I64(9000);
+  w.I64(1234);
+  w.Str32("value");
+  std::vector<Change> out;
+  ASSERT_TRUE(DecodeRecord(kRecordSet, payload, out));
+  const SetChange& got = std::get<SetChange>(out.at(0));
+  EXPECT_EQ(got.ns, "ns");
+  EXPECT_EQ(got.key, "key");
+  EXPECT_EQ(got.value, "value");
+  EXPECT_EQ(got.kind, ValueKind::kCounter);
+  EXPECT_TRUE(got.fresh);
+  EXPECT_EQ(got.version, 42u);
+  EXPECT_EQ(got.expire_at_ms, 9000);
+  EXPECT_EQ(got.written_ms, 1234);
+}
+
+TEST(KvChangesTest, DamagedCompactSetsAreRefused) {
+  std::string good;
+  EncodeChange(SetChange{"ns", "key", "v", ValueKind::kBytes, true, 7, 100, 200}, good);
+  std::vector<Change> out;
+  ASSERT_TRUE(DecodeRecord(kRecordSetCompact, good, out));
+
+  auto refused = [&out](std::string payload) {
+    return !DecodeRecord(kRecordSetCompact, payload, out);
+  };
+  EXPECT_TRUE(refused(""));                                   // no flags
+  EXPECT_TRUE(refused(std::string(1, '\x08') + good.substr(1)));  // an unknown flag bit
+  EXPECT_TRUE(refused(std::string(1, '\x30') + good.substr(1)));  // kind 3
+  EXPECT_TRUE(refused(good.substr(0, 3)));                     // cut inside the key
+  std::string huge_key = good;
+  huge_key[1] = '\x7f';                                        // ns length past the end
+  EXPECT_TRUE(refused(huge_key));
+  std::string endless(good.substr(0, 1) + std::string(11, '\xff'));  // an 11-byte varint
+  EXPECT_TRUE(refused(endless));
+
+  std::string version_zero;
+  ByteWriter w(version_zero);
+  w.U8(0x00);
+  w.VarStr("key");
+  w.Varint(0);  // version 0
+  w.Varint(1);
+  EXPECT_TRUE(refused(version_zero));
+  std::string zero_expiry;
+  ByteWriter z(zero_expiry);
+  z.U8(0x04);  // an expiry follows...
+  z.VarStr("key");
+  z.Varint(1);
+  z.Varint(0);  // ...but it is zero: the flag says otherwise
+  z.Varint(1);
+  EXPECT_TRUE(refused(zero_expiry));
 }
 
 TEST(KvChangesTest, BatchKeepsMembersInOrder) {

@@ -171,18 +171,19 @@ TEST_F(KvRecoveryTest, UnknownTypesAndBadFieldsAreRefused) {
   KvEngine target(clock_);
   EXPECT_FALSE(target.Replay(0x01FF, set.payload));
   EXPECT_FALSE(target.Replay(0x0201, set.payload));
-  // set: ns str16 "default" (2 + 7) key str16 "k" (2 + 1), then flags and kind.
+  // set (compact, default namespace, no expiry): flags, key [1]["k"], version varint, ...
   std::string bad_flags = set.payload;
-  bad_flags[12] = 0x02;
+  bad_flags[0] = static_cast<char>(bad_flags[0] | 0x08);
   EXPECT_FALSE(target.Replay(set.type, bad_flags));
   std::string bad_kind = set.payload;
-  bad_kind[13] = 0x07;
+  bad_kind[0] = static_cast<char>(bad_kind[0] | 0x30);
   EXPECT_FALSE(target.Replay(set.type, bad_kind));
   std::string zero_version = set.payload;
-  for (int i = 14; i < 22; ++i) zero_version[i] = 0;
+  ASSERT_EQ(zero_version[3], 1) << "the first put's version fits one varint byte";
+  zero_version[3] = 0;
   EXPECT_FALSE(target.Replay(set.type, zero_version));
   std::string long_value = set.payload;
-  long_value[long_value.size() - 5] = 0x7F;  // value length far beyond the record
+  long_value[long_value.size() - 2] = 0x7F;  // value length far beyond the record
   EXPECT_FALSE(target.Replay(set.type, long_value));
   EXPECT_EQ(target.Size(""), 0u);
   EXPECT_TRUE(target.Replay(set.type, set.payload));
