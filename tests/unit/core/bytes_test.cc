@@ -78,8 +78,8 @@ TEST(VarintTest, RefusesCutOverlongAndOversizedVarints) {
   uint64_t out = 0;
   ByteReader cut(std::string_view("\x80\x80", 2));  // continues past the end
   EXPECT_FALSE(cut.ReadVarint(out));
-  const std::string eleven(10, '\xff');
-  ByteReader overlong(eleven + std::string(1, '\x01'));  // an eleventh byte
+  const std::string eleven = std::string(10, '\xff') + '\x01';  // an eleventh byte
+  ByteReader overlong(eleven);
   EXPECT_FALSE(overlong.ReadVarint(out));
   const std::string too_big = std::string(9, '\xff') + std::string(1, '\x02');  // bit 64
   ByteReader oversized(too_big);
