@@ -40,7 +40,8 @@ std::string OverlayInteger(const toml::table& table, std::string_view section,
   auto value = table[section][key].value<int64_t>();
   if (!value) return {};
   if (*value < 0 || static_cast<uint64_t>(*value) > std::numeric_limits<T>::max()) {
-    return "[" + std::string(section) + "] " + std::string(key) + " is out of range";
+    std::string message = "[";
+    return message.append(section).append("] ").append(key).append(" is out of range");
   }
   out = static_cast<T>(*value);
   return {};

@@ -278,7 +278,7 @@ void RunHelp(CommandContext&, Args args, RespWriter& out) {
   out.Simple(name + " <subcommand> [<arg> [value] [opt] ...]. Subcommands are:");
   for (const CommandSpec* sub : subcommands) {
     std::string usage(sub->name.substr(sub->name.find(' ') + 1));
-    if (!sub->syntax.empty()) usage += " " + std::string(sub->syntax);
+    if (!sub->syntax.empty()) usage.append(" ").append(sub->syntax);
     out.Simple(usage);
     out.Simple("    " + std::string(sub->summary));
   }
