@@ -125,7 +125,7 @@ void Connection::ProcessInput() {
     }
   }
   processing_ = false;
-  PostWrite();
+  if (!output_.empty() || close_requested_) PostWrite();
 }
 
 bool Connection::ChooseSession() {
