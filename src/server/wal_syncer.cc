@@ -35,19 +35,15 @@ void WalSyncer::Written() {
 }
 
 void WalSyncer::Run() {
-  std::unique_lock lock(mu_);
-  while (!stop_) {
-    lock.unlock();
+  for (;;) {
     const bool synced_any = SyncAll();
-    lock.lock();
-    if (stop_) break;
+    std::unique_lock lock(mu_);
     if (synced_any) {
-      cv_.wait_for(lock, period_, [this] { return stop_; });
+      cv_.wait_for(lock, period_, [this] { return stop_; });  // more writes are likely
     } else {
-      lock.unlock();
-      SleepUntilWritten();
-      lock.lock();
+      SleepUntilWritten(lock);
     }
+    if (stop_) return;
   }
 }
 
@@ -73,14 +69,11 @@ bool WalSyncer::AnyUnsynced() const {
   return false;
 }
 
-void WalSyncer::SleepUntilWritten() {
+void WalSyncer::SleepUntilWritten(std::unique_lock<std::mutex>& lock) {
   sleeping_.store(true, std::memory_order_relaxed);
   std::atomic_thread_fence(std::memory_order_seq_cst);
-  if (!AnyUnsynced()) {
-    std::unique_lock lock(mu_);
-    cv_.wait(lock, [this] { return wake_ || stop_; });
-    wake_ = false;
-  }
+  if (!AnyUnsynced()) cv_.wait(lock, [this] { return wake_ || stop_; });
+  wake_ = false;
   sleeping_.store(false, std::memory_order_relaxed);
 }
 

@@ -27,13 +27,15 @@ class WalSyncer {
   // Shard thread, after a write(2) of WAL bytes: wakes the syncer if it sleeps. Costs one
   // fence and one load while the syncer is awake.
   void Written();
+  // Whether it sleeps waiting for a write (for tests: the idle state has no other sign).
+  bool asleep() const { return sleeping_.load(std::memory_order_relaxed); }
 
  private:
   void Run();
   // fdatasyncs every log with unsynced bytes; false when none had any.
   bool SyncAll();
   bool AnyUnsynced() const;
-  void SleepUntilWritten();
+  void SleepUntilWritten(std::unique_lock<std::mutex>& lock);  // `lock` holds mu_
 
   const std::chrono::milliseconds period_;
   std::vector<WalShardLog*> logs_;

@@ -29,47 +29,50 @@ class WalSyncerTest : public ::testing::Test {
     ASSERT_EQ(log_.Flush(/*sync=*/false), "");
   }
 
-  // Waits (up to a generous bound, never a timing assertion) for the syncer to catch up.
-  bool SyncedWithin(std::chrono::milliseconds bound) {
-    const auto deadline = std::chrono::steady_clock::now() + bound;
-    while (log_.writer()->HasUnsynced()) {
+  // Waits (up to a generous bound, never a timing assertion) for `condition`.
+  template <typename Condition>
+  static bool Eventually(Condition condition) {
+    const auto deadline = std::chrono::steady_clock::now() + 10s;
+    while (!condition()) {
       if (std::chrono::steady_clock::now() > deadline) return false;
       std::this_thread::sleep_for(1ms);
     }
     return true;
   }
+  bool Synced() { return !log_.writer()->HasUnsynced(); }
 
   flod::testing::TempDir temp_;
   WalSyncer syncer_{1ms};
   WalShardLog log_{&syncer_};
 };
 
-TEST_F(WalSyncerTest, AWriteAfterAnIdleSpellIsSynced) {
+TEST_F(WalSyncerTest, WithNothingToSyncItSleepsAndTheNextWriteWakesIt) {
   syncer_.Start({&log_});
-  std::this_thread::sleep_for(20ms);  // nothing to sync: the syncer goes to sleep
+  ASSERT_TRUE(Eventually([this] { return syncer_.asleep(); }));
   Write("after idling");
-  EXPECT_TRUE(SyncedWithin(10s));
+  EXPECT_TRUE(Eventually([this] { return Synced(); }));
+  EXPECT_TRUE(Eventually([this] { return syncer_.asleep(); })) << "asleep again once synced";
 }
 
 TEST_F(WalSyncerTest, EveryBurstAfterAPauseIsSynced) {
   syncer_.Start({&log_});
   for (int burst = 0; burst < 20; ++burst) {
+    ASSERT_TRUE(Eventually([this] { return syncer_.asleep(); })) << "burst " << burst;
     for (int i = 0; i < 10; ++i) Write("record");
-    ASSERT_TRUE(SyncedWithin(10s)) << "burst " << burst;
-    std::this_thread::sleep_for(3ms);  // long enough for the syncer to find nothing and sleep
+    ASSERT_TRUE(Eventually([this] { return Synced(); })) << "burst " << burst;
   }
 }
 
 TEST_F(WalSyncerTest, WritesBeforeStartAreSyncedOnStart) {
   Write("before the syncer runs");
-  EXPECT_TRUE(log_.writer()->HasUnsynced());
+  EXPECT_FALSE(Synced());
   syncer_.Start({&log_});
-  EXPECT_TRUE(SyncedWithin(10s));
+  EXPECT_TRUE(Eventually([this] { return Synced(); }));
 }
 
 TEST_F(WalSyncerTest, StopWakesASleepingSyncer) {
   syncer_.Start({&log_});
-  std::this_thread::sleep_for(20ms);  // asleep, waiting for a write that never comes
+  ASSERT_TRUE(Eventually([this] { return syncer_.asleep(); }));
   auto stopped = std::async(std::launch::async, [this] { syncer_.Stop(); });
   EXPECT_EQ(stopped.wait_for(10s), std::future_status::ready);
 }

@@ -7,6 +7,20 @@
 namespace flod::engine::kv {
 namespace {
 
+// `out` holds exactly `want`, field by field.
+void ExpectSet(const std::vector<Change>& out, const SetChange& want) {
+  ASSERT_EQ(out.size(), 1u);
+  const SetChange& got = std::get<SetChange>(out[0]);
+  EXPECT_EQ(got.ns, want.ns);
+  EXPECT_EQ(got.key, want.key);
+  EXPECT_EQ(got.value, want.value);
+  EXPECT_EQ(got.kind, want.kind);
+  EXPECT_EQ(got.fresh, want.fresh);
+  EXPECT_EQ(got.version, want.version);
+  EXPECT_EQ(got.expire_at_ms, want.expire_at_ms);
+  EXPECT_EQ(got.written_ms, want.written_ms);
+}
+
 TEST(KvChangesTest, SetRoundTripsEveryField) {
   std::string payload;
   SetChange in{"ns", "key", std::string_view("v\0al", 4), ValueKind::kCounter, true, 42,
@@ -14,16 +28,7 @@ TEST(KvChangesTest, SetRoundTripsEveryField) {
   ASSERT_EQ(EncodeChange(in, payload), kRecordSetCompact);
   std::vector<Change> out;
   ASSERT_TRUE(DecodeRecord(kRecordSetCompact, payload, out));
-  ASSERT_EQ(out.size(), 1u);
-  const SetChange& got = std::get<SetChange>(out[0]);
-  EXPECT_EQ(got.ns, "ns");
-  EXPECT_EQ(got.key, "key");
-  EXPECT_EQ(got.value, std::string_view("v\0al", 4));
-  EXPECT_EQ(got.kind, ValueKind::kCounter);
-  EXPECT_TRUE(got.fresh);
-  EXPECT_EQ(got.version, 42u);
-  EXPECT_EQ(got.expire_at_ms, 9000);
-  EXPECT_EQ(got.written_ms, 1234);
+  ExpectSet(out, in);
 }
 
 TEST(KvChangesTest, SetInTheDefaultNamespaceWithoutExpiryLeavesThemOut) {
@@ -36,26 +41,16 @@ TEST(KvChangesTest, SetInTheDefaultNamespaceWithoutExpiryLeavesThemOut) {
   EXPECT_EQ(payload.size(), 48u);
   std::vector<Change> out;
   ASSERT_TRUE(DecodeRecord(kRecordSetCompact, payload, out));
-  const SetChange& got = std::get<SetChange>(out.at(0));
-  EXPECT_EQ(got.ns, "default");
-  EXPECT_EQ(got.key, "key:1");
-  EXPECT_EQ(got.value, in.value);
-  EXPECT_FALSE(got.fresh);
-  EXPECT_EQ(got.version, 300u);
-  EXPECT_EQ(got.expire_at_ms, 0);
-  EXPECT_EQ(got.written_ms, 1'700'000'000'000);
+  ExpectSet(out, in);
 }
 
 TEST(KvChangesTest, SetWithAnEmptyValueRoundTrips) {
   std::string payload;
-  ASSERT_EQ(EncodeChange(SetChange{"ns", "k", "", ValueKind::kJson, true, 1, 5, 6}, payload),
-            kRecordSetCompact);
+  const SetChange in{"ns", "k", "", ValueKind::kJson, true, 1, 5, 6};
+  ASSERT_EQ(EncodeChange(in, payload), kRecordSetCompact);
   std::vector<Change> out;
   ASSERT_TRUE(DecodeRecord(kRecordSetCompact, payload, out));
-  const SetChange& got = std::get<SetChange>(out.at(0));
-  EXPECT_EQ(got.value, "");
-  EXPECT_EQ(got.kind, ValueKind::kJson);
-  EXPECT_EQ(got.expire_at_ms, 5);
+  ExpectSet(out, in);
 }
 
 // Logs written before the compact form keep replaying.
@@ -72,15 +67,7 @@ TEST(KvChangesTest, TheOldSetFormIsStillRead) {
   w.Str32("value");
   std::vector<Change> out;
   ASSERT_TRUE(DecodeRecord(kRecordSet, payload, out));
-  const SetChange& got = std::get<SetChange>(out.at(0));
-  EXPECT_EQ(got.ns, "ns");
-  EXPECT_EQ(got.key, "key");
-  EXPECT_EQ(got.value, "value");
-  EXPECT_EQ(got.kind, ValueKind::kCounter);
-  EXPECT_TRUE(got.fresh);
-  EXPECT_EQ(got.version, 42u);
-  EXPECT_EQ(got.expire_at_ms, 9000);
-  EXPECT_EQ(got.written_ms, 1234);
+  ExpectSet(out, SetChange{"ns", "key", "value", ValueKind::kCounter, true, 42, 9000, 1234});
 }
 
 TEST(KvChangesTest, DamagedCompactSetsAreRefused) {
