@@ -1,8 +1,10 @@
 #include "engine/queue/queue_changes.h"
 
+#include <limits>
 #include <utility>
 
 #include "flod/core/bytes.h"
+#include "flod/core/request.h"
 
 namespace flod::engine::queue {
 namespace {
@@ -13,6 +15,28 @@ constexpr size_t kMinNewMessageBytes = 8 + 1 + 8 + 4 + 2 + 8 + 4;
 constexpr size_t kLeasedMessageBytes = 8 + 4;
 constexpr size_t kNackedMessageBytes = 8 + 1 + 8;
 constexpr size_t kSeqBytes = 8;
+
+// The compact forms (0x0209-0x020B) of the records that every push, pop and ack writes:
+// varints, the default namespace left out, times as offsets from now_ms, and a message's
+// optional fields only when they differ from the common case.
+constexpr uint8_t kHeadNamespace = 0x01;  // a namespace other than the default follows
+constexpr uint8_t kMessagePriority = 0x01;
+constexpr uint8_t kMessageDelay = 0x02;  // visible_at_ms differs from now_ms
+constexpr uint8_t kMessageRetries = 0x04;
+constexpr uint8_t kMessageDedup = 0x08;
+constexpr uint8_t kMessageFlags = kMessagePriority | kMessageDelay | kMessageRetries | kMessageDedup;
+constexpr size_t kMinCompactMessageBytes = 3;  // flags, seq, empty payload
+constexpr size_t kMinCompactLeasedBytes = 2;   // seq, delivery count
+constexpr size_t kMinCompactSeqBytes = 1;
+constexpr uint8_t kMaxSeqOp = static_cast<uint8_t>(SeqOp::kDlqDelete);
+
+// Offsets wrap modulo 2^64, so every pair of times round-trips exactly.
+uint64_t OffsetFrom(int64_t now, int64_t at) {
+  return static_cast<uint64_t>(at) - static_cast<uint64_t>(now);
+}
+int64_t AtOffset(int64_t now, uint64_t offset) {
+  return static_cast<int64_t>(static_cast<uint64_t>(now) + offset);
+}
 
 void WriteHead(ByteWriter& w, const QueueHead& head) {
   w.Str16(head.ns);
@@ -25,27 +49,54 @@ void WriteSeqs(ByteWriter& w, const std::vector<uint64_t>& seqs) {
   for (uint64_t seq : seqs) w.U64(seq);
 }
 
+void WriteCompactHead(ByteWriter& w, const QueueHead& head) {
+  const bool other_ns = head.ns != kDefaultNamespace;
+  w.U8(other_ns ? kHeadNamespace : 0);
+  if (other_ns) w.VarStr(head.ns);
+  w.VarStr(head.name);
+  w.Varint(static_cast<uint64_t>(head.now_ms));
+}
+
+void WriteCompactSeqs(ByteWriter& w, const std::vector<uint64_t>& seqs) {
+  w.Varint(seqs.size());
+  for (uint64_t seq : seqs) w.Varint(seq);
+}
+
+uint8_t FlagsOf(const NewMessage& m, int64_t now) {
+  uint8_t flags = 0;
+  if (m.priority != 0) flags |= kMessagePriority;
+  if (m.visible_at_ms != now) flags |= kMessageDelay;
+  if (m.max_retries != 0) flags |= kMessageRetries;
+  if (!m.dedup_key.empty() || m.dedup_expires_at_ms != 0) flags |= kMessageDedup;
+  return flags;
+}
+
 void Write(ByteWriter& w, const EnqueueChange& c) {
-  WriteHead(w, c.head);
-  w.U32(static_cast<uint32_t>(c.messages.size()));
+  const int64_t now = c.head.now_ms;
+  WriteCompactHead(w, c.head);
+  w.Varint(c.messages.size());
   for (const NewMessage& m : c.messages) {
-    w.U64(m.seq);
-    w.U8(m.priority);
-    w.I64(m.visible_at_ms);
-    w.U32(m.max_retries);
-    w.Str16(m.dedup_key);
-    w.I64(m.dedup_expires_at_ms);
-    w.Str32(m.payload);
+    const uint8_t flags = FlagsOf(m, now);
+    w.U8(flags);
+    w.Varint(m.seq);
+    if ((flags & kMessagePriority) != 0) w.U8(m.priority);
+    if ((flags & kMessageDelay) != 0) w.Varint(OffsetFrom(now, m.visible_at_ms));
+    if ((flags & kMessageRetries) != 0) w.Varint(m.max_retries);
+    if ((flags & kMessageDedup) != 0) {
+      w.VarStr(m.dedup_key);
+      w.Varint(OffsetFrom(now, m.dedup_expires_at_ms));
+    }
+    w.VarStr(m.payload);
   }
 }
 
 void Write(ByteWriter& w, const LeaseChange& c) {
-  WriteHead(w, c.head);
-  w.I64(c.lease_until_ms);
-  w.U32(static_cast<uint32_t>(c.messages.size()));
+  WriteCompactHead(w, c.head);
+  w.Varint(OffsetFrom(c.head.now_ms, c.lease_until_ms));
+  w.Varint(c.messages.size());
   for (const LeasedMessage& m : c.messages) {
-    w.U64(m.seq);
-    w.U32(m.delivery_count);
+    w.Varint(m.seq);
+    w.Varint(m.delivery_count);
   }
 }
 
@@ -66,8 +117,9 @@ void Write(ByteWriter& w, const TouchChange& c) {
 }
 
 void Write(ByteWriter& w, const SeqListChange& c) {
-  WriteHead(w, c.head);
-  WriteSeqs(w, c.seqs);
+  WriteCompactHead(w, c.head);
+  w.U8(static_cast<uint8_t>(c.op));
+  WriteCompactSeqs(w, c.seqs);
 }
 
 void Write(ByteWriter& w, const PurgeChange& c) { WriteHead(w, c.head); }
@@ -101,25 +153,15 @@ void Write(ByteWriter& w, const DedupImage& c) {
   w.I64(c.expires_at_ms);
 }
 
-uint16_t TypeOf(const EnqueueChange&) { return kRecordEnqueue; }
-uint16_t TypeOf(const LeaseChange&) { return kRecordLease; }
+uint16_t TypeOf(const EnqueueChange&) { return kRecordEnqueueCompact; }
+uint16_t TypeOf(const LeaseChange&) { return kRecordLeaseCompact; }
 uint16_t TypeOf(const NackChange&) { return kRecordNack; }
 uint16_t TypeOf(const TouchChange&) { return kRecordTouch; }
+uint16_t TypeOf(const SeqListChange&) { return kRecordSeqListCompact; }
 uint16_t TypeOf(const PurgeChange&) { return kRecordPurge; }
 uint16_t TypeOf(const QueueImage&) { return kRecordQueueImage; }
 uint16_t TypeOf(const MessageImage&) { return kRecordMessageImage; }
 uint16_t TypeOf(const DedupImage&) { return kRecordDedupImage; }
-uint16_t TypeOf(const SeqListChange& c) {
-  switch (c.op) {
-    case SeqOp::kAck:
-      return kRecordAck;
-    case SeqOp::kDlqRequeue:
-      return kRecordDlqRequeue;
-    case SeqOp::kDlqDelete:
-      return kRecordDlqDelete;
-  }
-  return kRecordAck;
-}
 
 template <typename T>
 uint16_t EncodeAs(const T& change, std::string& out) {
@@ -163,19 +205,25 @@ bool ReadSeqs(ByteReader& r, std::vector<uint64_t>& seqs) {
   return true;
 }
 
+bool SeqsIncrease(const std::vector<NewMessage>& messages) {
+  uint64_t previous = 0;
+  for (const NewMessage& m : messages) {
+    if (m.seq <= previous) return false;
+    previous = m.seq;
+  }
+  return true;
+}
+
 bool Read(ByteReader& r, EnqueueChange& c) {
   if (!ReadHead(r, c.head) || !ReadCount(r, kMinNewMessageBytes, c.messages)) return false;
-  uint64_t previous = 0;
   for (NewMessage& m : c.messages) {
     if (!r.ReadU64(m.seq) || !r.ReadU8(m.priority) || !r.ReadI64(m.visible_at_ms) ||
         !r.ReadU32(m.max_retries) || !r.ReadStr16(m.dedup_key) ||
         !r.ReadI64(m.dedup_expires_at_ms) || !r.ReadStr32(m.payload)) {
       return false;
     }
-    if (m.seq == 0 || m.seq <= previous) return false;
-    previous = m.seq;
   }
-  return true;
+  return SeqsIncrease(c.messages);
 }
 
 bool Read(ByteReader& r, LeaseChange& c) {
@@ -229,11 +277,101 @@ bool Read(ByteReader& r, DedupImage& c) {
          r.ReadI64(c.expires_at_ms) && !c.key.empty() && c.seq > 0;
 }
 
+// ---- Compact forms ----
+
+bool ReadCompactHead(ByteReader& r, QueueHead& head) {
+  uint8_t flags = 0;
+  uint64_t now = 0;
+  if (!r.ReadU8(flags) || (flags & ~kHeadNamespace) != 0) return false;
+  head.ns = kDefaultNamespace;
+  if ((flags & kHeadNamespace) != 0 && !r.ReadVarStr(head.ns)) return false;
+  if (!r.ReadVarStr(head.name) || head.name.empty() || !r.ReadVarint(now)) return false;
+  head.now_ms = static_cast<int64_t>(now);
+  return true;
+}
+
+template <typename T>
+bool ReadCompactCount(ByteReader& r, size_t entry_bytes, std::vector<T>& out) {
+  uint64_t count = 0;
+  if (!r.ReadVarint(count) || count > r.remaining() / entry_bytes) return false;
+  out.resize(count);
+  return true;
+}
+
+bool ReadVarint32(ByteReader& r, uint32_t& out) {
+  uint64_t value = 0;
+  if (!r.ReadVarint(value) || value > std::numeric_limits<uint32_t>::max()) return false;
+  out = static_cast<uint32_t>(value);
+  return true;
+}
+
+bool ReadTime(ByteReader& r, int64_t now, int64_t& out) {
+  uint64_t offset = 0;
+  if (!r.ReadVarint(offset)) return false;
+  out = AtOffset(now, offset);
+  return true;
+}
+
+bool ReadCompactMessage(ByteReader& r, int64_t now, NewMessage& m) {
+  uint8_t flags = 0;
+  if (!r.ReadU8(flags) || (flags & ~kMessageFlags) != 0 || !r.ReadVarint(m.seq)) return false;
+  m.visible_at_ms = now;
+  if ((flags & kMessagePriority) != 0 && !r.ReadU8(m.priority)) return false;
+  if ((flags & kMessageDelay) != 0 && !ReadTime(r, now, m.visible_at_ms)) return false;
+  if ((flags & kMessageRetries) != 0 && !ReadVarint32(r, m.max_retries)) return false;
+  if ((flags & kMessageDedup) != 0 &&
+      (!r.ReadVarStr(m.dedup_key) || !ReadTime(r, now, m.dedup_expires_at_ms))) {
+    return false;
+  }
+  return r.ReadVarStr(m.payload);
+}
+
+bool ReadCompactEnqueue(ByteReader& r, EnqueueChange& c) {
+  if (!ReadCompactHead(r, c.head) ||
+      !ReadCompactCount(r, kMinCompactMessageBytes, c.messages)) {
+    return false;
+  }
+  for (NewMessage& m : c.messages) {
+    if (!ReadCompactMessage(r, c.head.now_ms, m)) return false;
+  }
+  return SeqsIncrease(c.messages);
+}
+
+bool ReadCompactLease(ByteReader& r, LeaseChange& c) {
+  if (!ReadCompactHead(r, c.head) || !ReadTime(r, c.head.now_ms, c.lease_until_ms) ||
+      !ReadCompactCount(r, kMinCompactLeasedBytes, c.messages)) {
+    return false;
+  }
+  for (LeasedMessage& m : c.messages) {
+    if (!r.ReadVarint(m.seq) || !ReadVarint32(r, m.delivery_count)) return false;
+  }
+  return true;
+}
+
+bool ReadCompactSeqList(ByteReader& r, SeqListChange& c) {
+  uint8_t op = 0;
+  if (!ReadCompactHead(r, c.head) || !r.ReadU8(op) || op > kMaxSeqOp ||
+      !ReadCompactCount(r, kMinCompactSeqBytes, c.seqs)) {
+    return false;
+  }
+  c.op = static_cast<SeqOp>(op);
+  for (uint64_t& seq : c.seqs) {
+    if (!r.ReadVarint(seq)) return false;
+  }
+  return true;
+}
+
+template <typename T>
+std::optional<Change> DecodeWith(std::string_view payload, bool (*read)(ByteReader&, T&),
+                                 T change = {}) {
+  ByteReader r(payload);
+  if (!read(r, change) || !r.empty()) return std::nullopt;
+  return Change(std::move(change));
+}
+
 template <typename T>
 std::optional<Change> DecodeAs(std::string_view payload, T change) {
-  ByteReader r(payload);
-  if (!Read(r, change) || !r.empty()) return std::nullopt;
-  return Change(std::move(change));
+  return DecodeWith<T>(payload, Read, std::move(change));
 }
 
 std::optional<Change> DecodeSeqList(std::string_view payload, SeqOp op) {
@@ -276,6 +414,12 @@ std::optional<Change> DecodeChange(uint16_t type, std::string_view payload) {
       return DecodeSeqList(payload, SeqOp::kDlqDelete);
     case kRecordPurge:
       return DecodeAs(payload, PurgeChange{});
+    case kRecordEnqueueCompact:
+      return DecodeWith<EnqueueChange>(payload, ReadCompactEnqueue);
+    case kRecordLeaseCompact:
+      return DecodeWith<LeaseChange>(payload, ReadCompactLease);
+    case kRecordSeqListCompact:
+      return DecodeWith<SeqListChange>(payload, ReadCompactSeqList);
     case kRecordQueueImage:
       return DecodeAs(payload, QueueImage{});
     case kRecordMessageImage:

@@ -19,6 +19,15 @@
 //   dlq delete   0x0207  head count:u32 { seq:u64 }*count
 //   purge        0x0208  head
 //
+// Compact forms, written in place of 0x0201-0x0203 and 0x0206-0x0207 (which are still read):
+// var = LEB128 varint, varstr = [len:var][bytes], a time is var(time - now_ms) modulo 2^64.
+//   chead = flags:u8 (0x01: ns follows) [ns:varstr] name:varstr now_ms:var
+//   enqueue      0x0209  chead count:var { flags:u8 seq:var [priority:u8 if 0x01]
+//                        [visible_at_ms:time if 0x02, else now_ms] [max_retries:var if 0x04]
+//                        [dedup_key:varstr dedup_expires_at_ms:time if 0x08] payload:varstr }
+//   lease        0x020A  chead lease_until_ms:time count:var { seq:var delivery_count:var }
+//   seq list     0x020B  chead op:u8 (0 ack, 1 dlq requeue, 2 dlq delete) count:var { seq:var }
+//
 // Snapshot records (WriteSnapshot; no time transitions on replay):
 //   queue        0x02F0  ns:str16 name:str16 next_seq:u64 enqueued_total:u64 dequeued_total:u64
 //   message      0x02F1  ns:str16 name:str16 seq:u64 state:u8 priority:u8 enqueued_at_ms:i64
@@ -47,6 +56,9 @@ inline constexpr uint16_t kRecordTouch = 0x0205;
 inline constexpr uint16_t kRecordDlqRequeue = 0x0206;
 inline constexpr uint16_t kRecordDlqDelete = 0x0207;
 inline constexpr uint16_t kRecordPurge = 0x0208;
+inline constexpr uint16_t kRecordEnqueueCompact = 0x0209;
+inline constexpr uint16_t kRecordLeaseCompact = 0x020A;
+inline constexpr uint16_t kRecordSeqListCompact = 0x020B;
 inline constexpr uint16_t kRecordQueueImage = 0x02F0;
 inline constexpr uint16_t kRecordMessageImage = 0x02F1;
 inline constexpr uint16_t kRecordDedupImage = 0x02F2;
@@ -102,7 +114,8 @@ struct TouchChange {
 };
 
 // Operations whose effect is fully described by a list of seqs.
-enum class SeqOp : uint8_t { kAck, kDlqRequeue, kDlqDelete };
+// The values are stored in seq-list records (0x020B).
+enum class SeqOp : uint8_t { kAck = 0, kDlqRequeue = 1, kDlqDelete = 2 };
 struct SeqListChange {
   SeqOp op = SeqOp::kAck;
   QueueHead head;
