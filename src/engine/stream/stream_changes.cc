@@ -1,6 +1,9 @@
 #include "stream_changes.h"
 
+#include <limits>
+
 #include "flod/core/bytes.h"
+#include "flod/core/request.h"
 
 namespace flod::engine::stream {
 namespace {
@@ -66,17 +69,6 @@ bool GetGroupName(ByteReader& in, std::string& ns, std::string& name, std::strin
   return GetStreamName(in, ns, name) && GetStr16(in, group);
 }
 
-void PutRecord(ByteWriter& out, const StoredRecord& record) {
-  PutId(out, record.id);
-  out.Str32(record.key);
-  out.Str32(record.payload);
-  out.U32(static_cast<uint32_t>(record.headers.size()));
-  for (const auto& [name, value] : record.headers) {
-    out.Str32(name);
-    out.Str32(value);
-  }
-}
-
 bool GetRecord(ByteReader& in, StoredRecord& record) {
   uint32_t header_count = 0;
   if (!GetId(in, record.id) || !GetStr32(in, record.key) || !GetStr32(in, record.payload) ||
@@ -122,13 +114,79 @@ bool Decode(std::string_view payload, DeleteChange& out) {
   return GetStreamName(in, out.ns, out.name) && in.empty();
 }
 
+namespace {
+
+// The compact append (0x0311): varints, the default namespace left out, a record's key and
+// headers only when it has them.
+constexpr uint8_t kStreamNamespace = 0x01;  // a namespace other than the default follows
+constexpr uint8_t kRecordKey = 0x01;
+constexpr uint8_t kRecordHeaders = 0x02;
+constexpr size_t kMinCompactRecordBytes = 4;  // flags, ms, seq, empty payload
+constexpr size_t kMinCompactHeaderBytes = 2;  // two empty strings
+
+void PutCompactRecord(ByteWriter& out, const StoredRecord& record) {
+  uint8_t flags = 0;
+  if (!record.key.empty()) flags |= kRecordKey;
+  if (!record.headers.empty()) flags |= kRecordHeaders;
+  out.U8(flags);
+  out.Varint(record.id.ms);
+  out.Varint(record.id.seq);
+  if (!record.key.empty()) out.VarStr(record.key);
+  out.VarStr(record.payload);
+  if (record.headers.empty()) return;
+  out.Varint(record.headers.size());
+  for (const auto& [name, value] : record.headers) {
+    out.VarStr(name);
+    out.VarStr(value);
+  }
+}
+
+bool GetVarStr(ByteReader& in, std::string& out) {
+  std::string_view view;
+  if (!in.ReadVarStr(view)) return false;
+  out.assign(view);
+  return true;
+}
+
+bool GetCompactCount(ByteReader& in, size_t min_item_bytes, uint64_t& count) {
+  return in.ReadVarint(count) && count <= in.remaining() / min_item_bytes;
+}
+
+bool GetCompactRecord(ByteReader& in, StoredRecord& record) {
+  uint8_t flags = 0;
+  if (!in.ReadU8(flags) || (flags & ~(kRecordKey | kRecordHeaders)) != 0 ||
+      !in.ReadVarint(record.id.ms) || !in.ReadVarint(record.id.seq)) {
+    return false;
+  }
+  if ((flags & kRecordKey) != 0 && !GetVarStr(in, record.key)) return false;
+  if (!GetVarStr(in, record.payload)) return false;
+  if ((flags & kRecordHeaders) == 0) return true;
+  uint64_t count = 0;
+  if (!GetCompactCount(in, kMinCompactHeaderBytes, count)) return false;
+  record.headers.resize(count);
+  for (auto& [name, value] : record.headers) {
+    if (!GetVarStr(in, name) || !GetVarStr(in, value)) return false;
+  }
+  return true;
+}
+
+void PutCompactAppendHead(ByteWriter& out, const std::string& ns, const std::string& name,
+                          uint32_t partition, size_t count) {
+  const bool other_ns = ns != kDefaultNamespace;
+  out.U8(other_ns ? kStreamNamespace : 0);
+  if (other_ns) out.VarStr(ns);
+  out.VarStr(name);
+  out.Varint(partition);
+  out.Varint(count);
+}
+
+}  // namespace
+
 std::string Encode(const AppendChange& change) {
   std::string payload;
   ByteWriter out(payload);
-  PutStreamName(out, change.ns, change.name);
-  out.U32(change.partition);
-  out.U32(static_cast<uint32_t>(change.records.size()));
-  for (const StoredRecord& record : change.records) PutRecord(out, record);
+  PutCompactAppendHead(out, change.ns, change.name, change.partition, change.records.size());
+  for (const StoredRecord& record : change.records) PutCompactRecord(out, record);
   return payload;
 }
 
@@ -136,14 +194,12 @@ std::string EncodeAppend(const std::string& ns, const std::string& name, uint32_
                          const Partition& records, size_t begin, size_t end) {
   std::string payload;
   ByteWriter out(payload);
-  PutStreamName(out, ns, name);
-  out.U32(partition);
-  out.U32(static_cast<uint32_t>(end - begin));
-  for (size_t i = begin; i < end; ++i) PutRecord(out, records[i]);
+  PutCompactAppendHead(out, ns, name, partition, end - begin);
+  for (size_t i = begin; i < end; ++i) PutCompactRecord(out, records[i]);
   return payload;
 }
 
-bool Decode(std::string_view payload, AppendChange& out) {
+bool DecodeFirstAppend(std::string_view payload, AppendChange& out) {
   ByteReader in(payload);
   uint32_t count = 0;
   if (!GetStreamName(in, out.ns, out.name) || !in.ReadU32(out.partition) || !in.ReadU32(count) ||
@@ -153,6 +209,27 @@ bool Decode(std::string_view payload, AppendChange& out) {
   out.records.resize(count);
   for (StoredRecord& record : out.records) {
     if (!GetRecord(in, record)) return false;
+  }
+  return in.empty();
+}
+
+bool Decode(std::string_view payload, AppendChange& out) {
+  ByteReader in(payload);
+  uint8_t flags = 0;
+  uint64_t partition = 0;
+  uint64_t count = 0;
+  if (!in.ReadU8(flags) || (flags & ~kStreamNamespace) != 0) return false;
+  out.ns = kDefaultNamespace;
+  if ((flags & kStreamNamespace) != 0 && !GetVarStr(in, out.ns)) return false;
+  if (!GetVarStr(in, out.name) || !in.ReadVarint(partition) ||
+      partition > std::numeric_limits<uint32_t>::max() ||
+      !GetCompactCount(in, kMinCompactRecordBytes, count)) {
+    return false;
+  }
+  out.partition = static_cast<uint32_t>(partition);
+  out.records.resize(count);
+  for (StoredRecord& record : out.records) {
+    if (!GetCompactRecord(in, record)) return false;
   }
   return in.empty();
 }

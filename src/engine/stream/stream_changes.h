@@ -34,6 +34,7 @@ inline constexpr uint16_t kGroupClaim = 0x030D;
 inline constexpr uint16_t kGroupExpire = 0x030E;
 inline constexpr uint16_t kGroupSetCursor = 0x030F;
 inline constexpr uint16_t kGroupPurge = 0x0310;
+inline constexpr uint16_t kAppendCompact = 0x0311;  // written in place of kAppend (still read)
 // Snapshot-only records.
 inline constexpr uint16_t kStreamMark = 0x0320;
 inline constexpr uint16_t kGroupState = 0x0321;
@@ -148,7 +149,7 @@ struct DeadChunk {
 
 std::string Encode(const CreateChange& change);
 std::string Encode(const DeleteChange& change);
-std::string Encode(const AppendChange& change);
+std::string Encode(const AppendChange& change);  // the compact form, 0x0311
 // The same record for records [begin, end) of a stored partition (snapshots, no copies).
 std::string EncodeAppend(const std::string& ns, const std::string& name, uint32_t partition,
                          const Partition& records, size_t begin, size_t end);
@@ -161,7 +162,9 @@ std::string Encode(const DeadChunk& change);
 
 bool Decode(std::string_view payload, CreateChange& out);
 bool Decode(std::string_view payload, DeleteChange& out);
-bool Decode(std::string_view payload, AppendChange& out);
+bool Decode(std::string_view payload, AppendChange& out);  // the compact form, 0x0311
+// The first form of append (0x0303), written by earlier versions.
+bool DecodeFirstAppend(std::string_view payload, AppendChange& out);
 bool Decode(std::string_view payload, TrimChange& out);
 bool Decode(std::string_view payload, MarkChange& out);
 bool Decode(std::string_view payload, GroupOp& out);

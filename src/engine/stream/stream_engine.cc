@@ -178,7 +178,9 @@ Result StreamEngine::AppendBatch(std::string_view ns, std::string_view name,
     change.records.push_back(StoredRecord{*id, std::string(options.partition_key),
                                           std::move(entry.payload), std::move(entry.headers)});
   }
-  if (!stream::Commit(*store_, changes, record_type::kAppend, change)) return stream::LogFailure();
+  if (!stream::Commit(*store_, changes, record_type::kAppendCompact, change)) {
+    return stream::LogFailure();
+  }
   return Result::Ok(std::move(body));
 }
 

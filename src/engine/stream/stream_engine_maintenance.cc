@@ -109,7 +109,7 @@ void SnapshotRecords(const Stream& s, ChangeSink& out) {
         bytes += part[end].Bytes();
         ++end;
       }
-      out.Append(record_type::kAppend, stream::EncodeAppend(s.ns, s.name, p, part, begin, end));
+      out.Append(record_type::kAppendCompact, stream::EncodeAppend(s.ns, s.name, p, part, begin, end));
       begin = end;
     }
   }
@@ -181,7 +181,11 @@ bool StreamEngine::Replay(uint16_t type, std::string_view payload) {
       return ReplayAs<stream::CreateChange>(*store_, payload);
     case record_type::kDelete:
       return ReplayAs<stream::DeleteChange>(*store_, payload);
-    case record_type::kAppend:
+    case record_type::kAppend: {
+      stream::AppendChange change;
+      return stream::DecodeFirstAppend(payload, change) && store_->Apply(change);
+    }
+    case record_type::kAppendCompact:
       return ReplayAs<stream::AppendChange>(*store_, payload);
     case record_type::kTrim:
       return ReplayAs<stream::TrimChange>(*store_, payload);

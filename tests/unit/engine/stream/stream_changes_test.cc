@@ -103,13 +103,98 @@ TEST(StreamChangesTest, EveryTruncationIsRejected) {
 TEST(StreamChangesTest, AHugeCountFailsWithoutAllocating) {
   std::string payload;
   ByteWriter out(payload);
-  out.Str16("ns");
-  out.Str16("events");
-  out.U32(0);
-  out.U32(std::numeric_limits<uint32_t>::max());  // records claimed
+  out.U8(0);
+  out.VarStr("events");
+  out.Varint(0);
+  out.Varint(std::numeric_limits<uint64_t>::max());  // records claimed
   AppendChange change;
   EXPECT_FALSE(Decode(payload, change));
   EXPECT_TRUE(change.records.empty());
+
+  std::string first;
+  ByteWriter w(first);
+  w.Str16("ns");
+  w.Str16("events");
+  w.U32(0);
+  w.U32(std::numeric_limits<uint32_t>::max());
+  EXPECT_FALSE(DecodeFirstAppend(first, change));
+  EXPECT_TRUE(change.records.empty());
+}
+
+// What XADD s * field xxx writes: the first form took 80 bytes with its record header.
+TEST(StreamChangesTest, APlainAppendIsSmall) {
+  AppendChange change{"default", "mystream", 0, {}};
+  change.records.push_back(StoredRecord{StreamId{1'800'000'000'000, 0}, "", "field xxx", {}});
+  const std::string payload = Encode(change);
+  // flags, name, partition, count; record flags, ms (6), seq, payload
+  EXPECT_EQ(payload.size(), 1u + 9 + 1 + 1 + 1 + 6 + 1 + 10);
+  AppendChange decoded;
+  ASSERT_TRUE(Decode(payload, decoded));
+  EXPECT_EQ(decoded.ns, "default");
+  EXPECT_EQ(decoded.name, "mystream");
+  ASSERT_EQ(decoded.records.size(), 1u);
+  EXPECT_EQ(decoded.records[0].id, (StreamId{1'800'000'000'000, 0}));
+  EXPECT_TRUE(decoded.records[0].key.empty());
+  EXPECT_EQ(decoded.records[0].payload, "field xxx");
+  EXPECT_TRUE(decoded.records[0].headers.empty());
+}
+
+TEST(StreamChangesTest, DecodedAppendKeepsEveryField) {
+  AppendChange decoded;
+  ASSERT_TRUE(Decode(Encode(SampleAppend()), decoded));
+  EXPECT_EQ(decoded.ns, "ns");
+  EXPECT_EQ(decoded.name, "events");
+  EXPECT_EQ(decoded.partition, 2u);
+  ASSERT_EQ(decoded.records.size(), 2u);
+  EXPECT_EQ(decoded.records[0].id, (StreamId{9, 0}));
+  EXPECT_EQ(decoded.records[0].key, "key");
+  EXPECT_EQ(decoded.records[0].payload, "payload");
+  ASSERT_EQ(decoded.records[0].headers.size(), 1u);
+  EXPECT_EQ(decoded.records[0].headers[0].first, "h");
+  EXPECT_EQ(decoded.records[1].id, (StreamId{9, 1}));
+  EXPECT_TRUE(decoded.records[1].key.empty());
+}
+
+// Logs written before the compact form keep replaying.
+TEST(StreamChangesTest, TheFirstAppendFormIsStillRead) {
+  std::string payload;
+  ByteWriter w(payload);
+  w.Str16("ns");
+  w.Str16("events");
+  w.U32(2);
+  w.U32(1);
+  w.U64(9);
+  w.U64(1);
+  w.Str32("key");
+  w.Str32("payload");
+  w.U32(1);
+  w.Str32("h");
+  w.Str32("v");
+  AppendChange decoded;
+  ASSERT_TRUE(DecodeFirstAppend(payload, decoded));
+  EXPECT_EQ(decoded.ns, "ns");
+  EXPECT_EQ(decoded.name, "events");
+  EXPECT_EQ(decoded.partition, 2u);
+  ASSERT_EQ(decoded.records.size(), 1u);
+  EXPECT_EQ(decoded.records[0].id, (StreamId{9, 1}));
+  EXPECT_EQ(decoded.records[0].key, "key");
+  EXPECT_EQ(decoded.records[0].payload, "payload");
+  ASSERT_EQ(decoded.records[0].headers.size(), 1u);
+  EXPECT_EQ(decoded.records[0].headers[0].second, "v");
+  EXPECT_FALSE(DecodeFirstAppend(payload + "x", decoded));
+}
+
+TEST(StreamChangesTest, UnknownAppendFlagsAreRejected) {
+  AppendChange change;
+  std::string bad_head = Encode(SampleAppend());
+  bad_head[0] = '\x02';
+  EXPECT_FALSE(Decode(bad_head, change));
+  AppendChange plain{"default", "s", 0, {}};
+  plain.records.push_back(StoredRecord{StreamId{1, 0}, "", "p", {}});
+  std::string bad_record = Encode(plain);
+  // flags, name (2), partition, count, then the record's flags
+  bad_record[1 + 2 + 1 + 1] = '\x04';
+  EXPECT_FALSE(Decode(bad_record, change));
 }
 
 TEST(StreamChangesTest, AnInvalidCreatedFlagIsRejected) {
