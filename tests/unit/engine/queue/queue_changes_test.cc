@@ -36,19 +36,24 @@ void ExpectHead(const QueueHead& head) {
 }
 
 const QueueHead kHead{"ns", "q", 1234};
+const NewMessage kFullMessage{7, 3, 5000, 2, "key", 9000, "payload"};
+
+void ExpectFullMessage(const NewMessage& m) {
+  EXPECT_EQ(m.seq, 7u);
+  EXPECT_EQ(m.priority, 3);
+  EXPECT_EQ(m.visible_at_ms, 5000);
+  EXPECT_EQ(m.max_retries, 2u);
+  EXPECT_EQ(m.dedup_key, "key");
+  EXPECT_EQ(m.dedup_expires_at_ms, 9000);
+  EXPECT_EQ(m.payload, "payload");
+}
 
 TEST_F(QueueChangesTest, EnqueueRoundTripsEveryField) {
-  EnqueueChange in{kHead, {{7, 3, 5000, 2, "key", 9000, "payload"}, {8, 0, 0, 5, "", 0, ""}}};
+  EnqueueChange in{kHead, {kFullMessage, {8, 0, 0, 5, "", 0, ""}}};
   EnqueueChange out = RoundTrip(in, kRecordEnqueueCompact);
   ExpectHead(out.head);
   ASSERT_EQ(out.messages.size(), 2u);
-  EXPECT_EQ(out.messages[0].seq, 7u);
-  EXPECT_EQ(out.messages[0].priority, 3);
-  EXPECT_EQ(out.messages[0].visible_at_ms, 5000);
-  EXPECT_EQ(out.messages[0].max_retries, 2u);
-  EXPECT_EQ(out.messages[0].dedup_key, "key");
-  EXPECT_EQ(out.messages[0].dedup_expires_at_ms, 9000);
-  EXPECT_EQ(out.messages[0].payload, "payload");
+  ExpectFullMessage(out.messages[0]);
   EXPECT_EQ(out.messages[1].seq, 8u);
   EXPECT_TRUE(out.messages[1].payload.empty());
 }
@@ -120,13 +125,28 @@ TEST_F(QueueChangesTest, ExtremeTimesRoundTrip) {
   }
 }
 
+// The head of the first forms (ns:str16 name:str16 now_ms:i64), holding kHead.
+std::string FirstFormHead() {
+  std::string head;
+  ByteWriter w(head);
+  w.Str16("ns");
+  w.Str16("q");
+  w.I64(1234);
+  return head;
+}
+
+// The change `payload` (which it views) decodes to, or T{} after a failed expectation.
+template <typename T>
+T DecodeAs(uint16_t type, const std::string& payload) {
+  std::optional<Change> decoded = DecodeChange(type, payload);
+  EXPECT_TRUE(decoded && std::holds_alternative<T>(*decoded)) << type;
+  return decoded && std::holds_alternative<T>(*decoded) ? std::get<T>(*decoded) : T{};
+}
+
 // Logs written before the compact forms keep replaying.
 TEST_F(QueueChangesTest, TheFirstFormsAreStillRead) {
-  std::string enqueue;
+  std::string enqueue = FirstFormHead();
   ByteWriter e(enqueue);
-  e.Str16("ns");
-  e.Str16("q");
-  e.I64(1234);
   e.U32(1);
   e.U64(7);
   e.U8(3);
@@ -135,51 +155,33 @@ TEST_F(QueueChangesTest, TheFirstFormsAreStillRead) {
   e.Str16("key");
   e.I64(9000);
   e.Str32("payload");
-  std::optional<Change> decoded = DecodeChange(kRecordEnqueue, enqueue);
-  ASSERT_TRUE(decoded && std::holds_alternative<EnqueueChange>(*decoded));
-  const EnqueueChange& in = std::get<EnqueueChange>(*decoded);
+  const auto in = DecodeAs<EnqueueChange>(kRecordEnqueue, enqueue);
   ExpectHead(in.head);
   ASSERT_EQ(in.messages.size(), 1u);
-  EXPECT_EQ(in.messages[0].seq, 7u);
-  EXPECT_EQ(in.messages[0].priority, 3);
-  EXPECT_EQ(in.messages[0].visible_at_ms, 5000);
-  EXPECT_EQ(in.messages[0].max_retries, 2u);
-  EXPECT_EQ(in.messages[0].dedup_key, "key");
-  EXPECT_EQ(in.messages[0].dedup_expires_at_ms, 9000);
-  EXPECT_EQ(in.messages[0].payload, "payload");
+  ExpectFullMessage(in.messages[0]);
 
-  std::string lease;
+  std::string lease = FirstFormHead();
   ByteWriter l(lease);
-  l.Str16("ns");
-  l.Str16("q");
-  l.I64(1234);
   l.I64(4000);
   l.U32(1);
   l.U64(5);
   l.U32(2);
-  decoded = DecodeChange(kRecordLease, lease);
-  ASSERT_TRUE(decoded && std::holds_alternative<LeaseChange>(*decoded));
-  const LeaseChange& leased = std::get<LeaseChange>(*decoded);
+  const auto leased = DecodeAs<LeaseChange>(kRecordLease, lease);
   ExpectHead(leased.head);
   EXPECT_EQ(leased.lease_until_ms, 4000);
   ASSERT_EQ(leased.messages.size(), 1u);
   EXPECT_EQ(leased.messages[0].seq, 5u);
   EXPECT_EQ(leased.messages[0].delivery_count, 2u);
 
+  std::string seqs = FirstFormHead();
+  ByteWriter w(seqs);
+  w.U32(2);
+  w.U64(1);
+  w.U64(2);
   for (auto [op, type] :
        {std::pair{SeqOp::kAck, kRecordAck}, std::pair{SeqOp::kDlqRequeue, kRecordDlqRequeue},
         std::pair{SeqOp::kDlqDelete, kRecordDlqDelete}}) {
-    std::string seqs;
-    ByteWriter w(seqs);
-    w.Str16("ns");
-    w.Str16("q");
-    w.I64(1234);
-    w.U32(2);
-    w.U64(1);
-    w.U64(2);
-    decoded = DecodeChange(type, seqs);
-    ASSERT_TRUE(decoded && std::holds_alternative<SeqListChange>(*decoded));
-    const SeqListChange& list = std::get<SeqListChange>(*decoded);
+    const auto list = DecodeAs<SeqListChange>(type, seqs);
     EXPECT_EQ(list.op, op);
     ExpectHead(list.head);
     EXPECT_EQ(list.seqs, (std::vector<uint64_t>{1, 2}));
@@ -267,7 +269,7 @@ TEST_F(QueueChangesTest, EveryTruncationIsRefused) {
   std::string enqueue;
   std::string lease;
   std::string seqs;
-  EncodeChange(EnqueueChange{kHead, {{7, 3, 5000, 2, "key", 9000, "payload"}}}, enqueue);
+  EncodeChange(EnqueueChange{kHead, {kFullMessage}}, enqueue);
   EncodeChange(LeaseChange{kHead, 4000, {{1, 2}}}, lease);
   EncodeChange(SeqListChange{SeqOp::kAck, kHead, {1, 2}}, seqs);
   for (auto [type, payload] : {std::pair{kRecordEnqueueCompact, enqueue},

@@ -139,18 +139,24 @@ TEST(StreamChangesTest, APlainAppendIsSmall) {
   EXPECT_TRUE(decoded.records[0].headers.empty());
 }
 
-TEST(StreamChangesTest, DecodedAppendKeepsEveryField) {
-  AppendChange decoded;
-  ASSERT_TRUE(Decode(Encode(SampleAppend()), decoded));
+// SampleAppend's stream and first record.
+void ExpectSampleHead(const AppendChange& decoded) {
   EXPECT_EQ(decoded.ns, "ns");
   EXPECT_EQ(decoded.name, "events");
   EXPECT_EQ(decoded.partition, 2u);
+  ASSERT_FALSE(decoded.records.empty());
+  const StoredRecord& first = decoded.records[0];
+  EXPECT_EQ(first.id, (StreamId{9, 0}));
+  EXPECT_EQ(first.key, "key");
+  EXPECT_EQ(first.payload, "payload");
+  EXPECT_EQ(first.headers, (StreamHeaders{{"h", "v"}}));
+}
+
+TEST(StreamChangesTest, DecodedAppendKeepsEveryField) {
+  AppendChange decoded;
+  ASSERT_TRUE(Decode(Encode(SampleAppend()), decoded));
+  ExpectSampleHead(decoded);
   ASSERT_EQ(decoded.records.size(), 2u);
-  EXPECT_EQ(decoded.records[0].id, (StreamId{9, 0}));
-  EXPECT_EQ(decoded.records[0].key, "key");
-  EXPECT_EQ(decoded.records[0].payload, "payload");
-  ASSERT_EQ(decoded.records[0].headers.size(), 1u);
-  EXPECT_EQ(decoded.records[0].headers[0].first, "h");
   EXPECT_EQ(decoded.records[1].id, (StreamId{9, 1}));
   EXPECT_TRUE(decoded.records[1].key.empty());
 }
@@ -161,26 +167,19 @@ TEST(StreamChangesTest, TheFirstAppendFormIsStillRead) {
   ByteWriter w(payload);
   w.Str16("ns");
   w.Str16("events");
-  w.U32(2);
-  w.U32(1);
+  w.U32(2);  // partition
+  w.U32(1);  // records
   w.U64(9);
-  w.U64(1);
+  w.U64(0);
   w.Str32("key");
   w.Str32("payload");
-  w.U32(1);
+  w.U32(1);  // headers
   w.Str32("h");
   w.Str32("v");
   AppendChange decoded;
   ASSERT_TRUE(DecodeFirstAppend(payload, decoded));
-  EXPECT_EQ(decoded.ns, "ns");
-  EXPECT_EQ(decoded.name, "events");
-  EXPECT_EQ(decoded.partition, 2u);
-  ASSERT_EQ(decoded.records.size(), 1u);
-  EXPECT_EQ(decoded.records[0].id, (StreamId{9, 1}));
-  EXPECT_EQ(decoded.records[0].key, "key");
-  EXPECT_EQ(decoded.records[0].payload, "payload");
-  ASSERT_EQ(decoded.records[0].headers.size(), 1u);
-  EXPECT_EQ(decoded.records[0].headers[0].second, "v");
+  ExpectSampleHead(decoded);
+  EXPECT_EQ(decoded.records.size(), 1u);
   EXPECT_FALSE(DecodeFirstAppend(payload + "x", decoded));
 }
 
