@@ -69,6 +69,18 @@ class ByteReader {
     }
     return false;
   }
+  // A varint that must fit 32 bits.
+  bool ReadVarint32(uint32_t& out) {
+    uint64_t value = 0;
+    if (!ReadVarint(value) || value > UINT32_MAX) return false;
+    out = static_cast<uint32_t>(value);
+    return true;
+  }
+  // A varint count of items taking at least `min_item_bytes` each: refused when the bytes
+  // left cannot hold that many, so a corrupt count never makes a decoder reserve memory.
+  bool ReadVarCount(size_t min_item_bytes, uint64_t& count) {
+    return ReadVarint(count) && count <= remaining() / min_item_bytes;
+  }
   // [len:varint][bytes]
   bool ReadVarStr(std::string_view& out) {
     uint64_t size = 0;

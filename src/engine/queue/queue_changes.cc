@@ -1,10 +1,9 @@
 #include "engine/queue/queue_changes.h"
 
-#include <limits>
 #include <utility>
 
+#include "engine/compact_name.h"
 #include "flod/core/bytes.h"
-#include "flod/core/request.h"
 
 namespace flod::engine::queue {
 namespace {
@@ -19,7 +18,6 @@ constexpr size_t kSeqBytes = 8;
 // The compact forms (0x0209-0x020B) of the records that every push, pop and ack writes:
 // varints, the default namespace left out, times as offsets from now_ms, and a message's
 // optional fields only when they differ from the common case.
-constexpr uint8_t kHeadNamespace = 0x01;  // a namespace other than the default follows
 constexpr uint8_t kMessagePriority = 0x01;
 constexpr uint8_t kMessageDelay = 0x02;  // visible_at_ms differs from now_ms
 constexpr uint8_t kMessageRetries = 0x04;
@@ -50,10 +48,7 @@ void WriteSeqs(ByteWriter& w, const std::vector<uint64_t>& seqs) {
 }
 
 void WriteCompactHead(ByteWriter& w, const QueueHead& head) {
-  const bool other_ns = head.ns != kDefaultNamespace;
-  w.U8(other_ns ? kHeadNamespace : 0);
-  if (other_ns) w.VarStr(head.ns);
-  w.VarStr(head.name);
+  PutCompactName(w, head.ns, head.name);
   w.Varint(static_cast<uint64_t>(head.now_ms));
 }
 
@@ -280,12 +275,10 @@ bool Read(ByteReader& r, DedupImage& c) {
 // ---- Compact forms ----
 
 bool ReadCompactHead(ByteReader& r, QueueHead& head) {
-  uint8_t flags = 0;
   uint64_t now = 0;
-  if (!r.ReadU8(flags) || (flags & ~kHeadNamespace) != 0) return false;
-  head.ns = kDefaultNamespace;
-  if ((flags & kHeadNamespace) != 0 && !r.ReadVarStr(head.ns)) return false;
-  if (!r.ReadVarStr(head.name) || head.name.empty() || !r.ReadVarint(now)) return false;
+  if (!GetCompactName(r, head.ns, head.name) || head.name.empty() || !r.ReadVarint(now)) {
+    return false;
+  }
   head.now_ms = static_cast<int64_t>(now);
   return true;
 }
@@ -293,15 +286,8 @@ bool ReadCompactHead(ByteReader& r, QueueHead& head) {
 template <typename T>
 bool ReadCompactCount(ByteReader& r, size_t entry_bytes, std::vector<T>& out) {
   uint64_t count = 0;
-  if (!r.ReadVarint(count) || count > r.remaining() / entry_bytes) return false;
+  if (!r.ReadVarCount(entry_bytes, count)) return false;
   out.resize(count);
-  return true;
-}
-
-bool ReadVarint32(ByteReader& r, uint32_t& out) {
-  uint64_t value = 0;
-  if (!r.ReadVarint(value) || value > std::numeric_limits<uint32_t>::max()) return false;
-  out = static_cast<uint32_t>(value);
   return true;
 }
 
@@ -318,7 +304,7 @@ bool ReadCompactMessage(ByteReader& r, int64_t now, NewMessage& m) {
   m.visible_at_ms = now;
   if ((flags & kMessagePriority) != 0 && !r.ReadU8(m.priority)) return false;
   if ((flags & kMessageDelay) != 0 && !ReadTime(r, now, m.visible_at_ms)) return false;
-  if ((flags & kMessageRetries) != 0 && !ReadVarint32(r, m.max_retries)) return false;
+  if ((flags & kMessageRetries) != 0 && !r.ReadVarint32(m.max_retries)) return false;
   if ((flags & kMessageDedup) != 0 &&
       (!r.ReadVarStr(m.dedup_key) || !ReadTime(r, now, m.dedup_expires_at_ms))) {
     return false;
@@ -343,7 +329,7 @@ bool ReadCompactLease(ByteReader& r, LeaseChange& c) {
     return false;
   }
   for (LeasedMessage& m : c.messages) {
-    if (!r.ReadVarint(m.seq) || !ReadVarint32(r, m.delivery_count)) return false;
+    if (!r.ReadVarint(m.seq) || !r.ReadVarint32(m.delivery_count)) return false;
   }
   return true;
 }

@@ -1,9 +1,7 @@
 #include "stream_changes.h"
 
-#include <limits>
-
+#include "engine/compact_name.h"
 #include "flod/core/bytes.h"
-#include "flod/core/request.h"
 
 namespace flod::engine::stream {
 namespace {
@@ -118,7 +116,6 @@ namespace {
 
 // The compact append (0x0311): varints, the default namespace left out, a record's key and
 // headers only when it has them.
-constexpr uint8_t kStreamNamespace = 0x01;  // a namespace other than the default follows
 constexpr uint8_t kRecordKey = 0x01;
 constexpr uint8_t kRecordHeaders = 0x02;
 constexpr size_t kMinCompactRecordBytes = 4;  // flags, ms, seq, empty payload
@@ -148,10 +145,6 @@ bool GetVarStr(ByteReader& in, std::string& out) {
   return true;
 }
 
-bool GetCompactCount(ByteReader& in, size_t min_item_bytes, uint64_t& count) {
-  return in.ReadVarint(count) && count <= in.remaining() / min_item_bytes;
-}
-
 bool GetCompactRecord(ByteReader& in, StoredRecord& record) {
   uint8_t flags = 0;
   if (!in.ReadU8(flags) || (flags & ~(kRecordKey | kRecordHeaders)) != 0 ||
@@ -162,7 +155,7 @@ bool GetCompactRecord(ByteReader& in, StoredRecord& record) {
   if (!GetVarStr(in, record.payload)) return false;
   if ((flags & kRecordHeaders) == 0) return true;
   uint64_t count = 0;
-  if (!GetCompactCount(in, kMinCompactHeaderBytes, count)) return false;
+  if (!in.ReadVarCount(kMinCompactHeaderBytes, count)) return false;
   record.headers.resize(count);
   for (auto& [name, value] : record.headers) {
     if (!GetVarStr(in, name) || !GetVarStr(in, value)) return false;
@@ -172,10 +165,7 @@ bool GetCompactRecord(ByteReader& in, StoredRecord& record) {
 
 void PutCompactAppendHead(ByteWriter& out, const std::string& ns, const std::string& name,
                           uint32_t partition, size_t count) {
-  const bool other_ns = ns != kDefaultNamespace;
-  out.U8(other_ns ? kStreamNamespace : 0);
-  if (other_ns) out.VarStr(ns);
-  out.VarStr(name);
+  PutCompactName(out, ns, name);
   out.Varint(partition);
   out.Varint(count);
 }
@@ -215,18 +205,15 @@ bool DecodeFirstAppend(std::string_view payload, AppendChange& out) {
 
 bool Decode(std::string_view payload, AppendChange& out) {
   ByteReader in(payload);
-  uint8_t flags = 0;
-  uint64_t partition = 0;
+  std::string_view ns;
+  std::string_view name;
   uint64_t count = 0;
-  if (!in.ReadU8(flags) || (flags & ~kStreamNamespace) != 0) return false;
-  out.ns = kDefaultNamespace;
-  if ((flags & kStreamNamespace) != 0 && !GetVarStr(in, out.ns)) return false;
-  if (!GetVarStr(in, out.name) || !in.ReadVarint(partition) ||
-      partition > std::numeric_limits<uint32_t>::max() ||
-      !GetCompactCount(in, kMinCompactRecordBytes, count)) {
+  if (!GetCompactName(in, ns, name) || !in.ReadVarint32(out.partition) ||
+      !in.ReadVarCount(kMinCompactRecordBytes, count)) {
     return false;
   }
-  out.partition = static_cast<uint32_t>(partition);
+  out.ns.assign(ns);
+  out.name.assign(name);
   out.records.resize(count);
   for (StoredRecord& record : out.records) {
     if (!GetCompactRecord(in, record)) return false;

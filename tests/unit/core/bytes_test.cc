@@ -95,5 +95,27 @@ TEST(VarintTest, VarStrRefusesALengthPastTheEnd) {
   EXPECT_FALSE(ByteReader(std::string_view(bytes).substr(0, 3)).ReadVarStr(out));
 }
 
+TEST(VarintTest, Varint32RefusesValuesOver32Bits) {
+  std::string max;
+  ByteWriter(max).Varint(UINT32_MAX);
+  uint32_t out = 0;
+  EXPECT_TRUE(ByteReader(max).ReadVarint32(out));
+  EXPECT_EQ(out, UINT32_MAX);
+  std::string over;
+  ByteWriter(over).Varint(uint64_t{UINT32_MAX} + 1);
+  EXPECT_FALSE(ByteReader(over).ReadVarint32(out));
+}
+
+TEST(VarintTest, VarCountRefusesMoreItemsThanTheBytesLeftCanHold) {
+  std::string bytes;
+  ByteWriter writer(bytes);
+  writer.Varint(3);
+  writer.Bytes("abcdef");  // room for three items of two bytes, not of three
+  uint64_t count = 0;
+  EXPECT_TRUE(ByteReader(bytes).ReadVarCount(2, count));
+  EXPECT_EQ(count, 3u);
+  EXPECT_FALSE(ByteReader(bytes).ReadVarCount(3, count));
+}
+
 }  // namespace
 }  // namespace flod
