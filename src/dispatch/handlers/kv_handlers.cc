@@ -228,16 +228,12 @@ Result HandleKvTxnRollback(ShardContext& shard, Request& request) {
 }
 
 // ---- Keyspace ops (multi-key and whole-namespace; Redis commands use them) ----------------
+// The multi-key ops are kSplitKeys: the part a shard runs lists only the keys it owns.
 
-bool Owns(const ShardContext& shard, const Request& request, const std::string& key) {
-  return ShardOf(request.ns, key, shard.shard_count) == shard.shard_id;
-}
-
-// Each shard counts the listed keys it owns (a key listed twice counts twice, as in Redis).
+// Each shard counts its listed keys (a key listed twice counts twice, as in Redis).
 Result HandleKvExistsMany(ShardContext& shard, Request& request) {
   uint64_t present = 0;
   for (const std::string& key : request.args.keys) {
-    if (!Owns(shard, request, key)) continue;
     Result found = shard.kv.Exists(request.ns, key);
     if (!found.ok()) return found;
     if (std::get<ExistsBody>(found.body).present) ++present;
@@ -248,7 +244,6 @@ Result HandleKvExistsMany(ShardContext& shard, Request& request) {
 Result HandleKvDeleteMany(ShardContext& shard, Request& request) {
   uint64_t deleted = 0;
   for (const std::string& key : request.args.keys) {
-    if (!Owns(shard, request, key)) continue;
     Result result = shard.kv.Delete(request.ns, key, std::nullopt, shard.changes);
     if (result.ok()) {
       ++deleted;
@@ -259,20 +254,9 @@ Result HandleKvDeleteMany(ShardContext& shard, Request& request) {
   return Result::Ok(CountBody{deleted});
 }
 
-// Plain puts (no TTL kept) of the pairs this shard owns; not atomic across shards.
+// Plain puts (no TTL kept), atomic on each shard but not across shards.
 Result HandleKvMset(ShardContext& shard, Request& request) {
-  const RequestArgs& args = request.args;
-  if (args.keys.size() != args.values.size()) {
-    return Result::Error(Status::kBadRequest, "mset needs one value per key");
-  }
-  uint64_t written = 0;
-  for (size_t i = 0; i < args.keys.size(); ++i) {
-    if (!Owns(shard, request, args.keys[i])) continue;
-    Result result = shard.kv.Put(request.ns, args.keys[i], args.values[i], {}, shard.changes);
-    if (!result.ok()) return result;
-    ++written;
-  }
-  return Result::Ok(CountBody{written});
+  return shard.kv.PutMany(request.ns, request.args.keys, request.args.values, shard.changes);
 }
 
 Result HandleKvKeyInfo(ShardContext& shard, Request& request) {

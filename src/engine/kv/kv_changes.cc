@@ -1,5 +1,6 @@
 #include "engine/kv/kv_changes.h"
 
+#include <cassert>
 #include <cstring>
 #include <limits>
 
@@ -15,16 +16,35 @@ constexpr uint8_t kMaxKind = static_cast<uint8_t>(ValueKind::kJson);
 constexpr uint8_t kFlagNamespace = 0x02;  // a namespace other than the default follows
 constexpr uint8_t kFlagExpiry = 0x04;     // an expiry follows
 constexpr int kKindShift = 4;
-constexpr uint8_t kCompactFlags = kFlagFresh | kFlagNamespace | kFlagExpiry | (0x03 << kKindShift);
+constexpr uint8_t kKindBits = 0x03 << kKindShift;
+constexpr uint8_t kCompactFlags = kFlagFresh | kFlagNamespace | kFlagExpiry | kKindBits;
+constexpr uint8_t kPairFlags = kFlagFresh | kKindBits;  // the flags of one set-many pair
+constexpr size_t kMinPairBytes = 3;                      // flags, empty key, empty value
 constexpr uint64_t kMaxI64 = static_cast<uint64_t>(std::numeric_limits<int64_t>::max());
+
+// The fresh bit and kind bits that a compact set and a set-many pair share.
+uint8_t ValueFlags(const SetChange& c) {
+  uint8_t flags = static_cast<uint8_t>(static_cast<uint8_t>(c.kind) << kKindShift);
+  if (c.fresh) flags |= kFlagFresh;
+  return flags;
+}
+
+// Sets c.fresh and c.kind from `flags`; false when a bit outside `allowed` is set or the
+// kind is unknown.
+bool ReadValueFlags(uint8_t flags, uint8_t allowed, SetChange& c) {
+  const uint8_t kind = (flags & kKindBits) >> kKindShift;
+  if ((flags & ~allowed) != 0 || kind > kMaxKind) return false;
+  c.fresh = (flags & kFlagFresh) != 0;
+  c.kind = static_cast<ValueKind>(kind);
+  return true;
+}
 
 struct Encoder {
   ByteWriter& w;
 
   uint16_t operator()(const SetChange& c) const {
     const bool other_ns = c.ns != kDefaultNamespace;
-    uint8_t flags = static_cast<uint8_t>(static_cast<uint8_t>(c.kind) << kKindShift);
-    if (c.fresh) flags |= kFlagFresh;
+    uint8_t flags = ValueFlags(c);
     if (other_ns) flags |= kFlagNamespace;
     if (c.expire_at_ms != 0) flags |= kFlagExpiry;
     w.U8(flags);
@@ -78,9 +98,7 @@ bool DecodeSet(ByteReader& r, Change& out) {
 bool DecodeSetCompact(ByteReader& r, Change& out) {
   SetChange c;
   uint8_t flags = 0;
-  if (!r.ReadU8(flags) || (flags & ~kCompactFlags) != 0) return false;
-  const uint8_t kind = flags >> kKindShift;
-  if (kind > kMaxKind) return false;
+  if (!r.ReadU8(flags) || !ReadValueFlags(flags, kCompactFlags, c)) return false;
   c.ns = kDefaultNamespace;
   if ((flags & kFlagNamespace) != 0 && !r.ReadVarStr(c.ns)) return false;
   uint64_t expire_at = 0;
@@ -89,13 +107,43 @@ bool DecodeSetCompact(ByteReader& r, Change& out) {
   if ((flags & kFlagExpiry) != 0 && (!r.ReadVarint(expire_at) || expire_at == 0)) return false;
   if (!r.ReadVarint(written)) return false;
   if (c.version == 0 || expire_at > kMaxI64 || written > kMaxI64) return false;
-  c.fresh = (flags & kFlagFresh) != 0;
-  c.kind = static_cast<ValueKind>(kind);
   c.expire_at_ms = static_cast<int64_t>(expire_at);
   c.written_ms = static_cast<int64_t>(written);
   if (!r.ReadVarStr(c.value)) return false;
   out = c;
   return true;
+}
+
+bool DecodeSetMany(ByteReader& r, std::vector<Change>& out) {
+  uint8_t flags = 0;
+  if (!r.ReadU8(flags) || (flags & ~kFlagNamespace) != 0) return false;
+  std::string_view ns = kDefaultNamespace;
+  if ((flags & kFlagNamespace) != 0 && !r.ReadVarStr(ns)) return false;
+  uint64_t count = 0;
+  uint64_t first_version = 0;
+  uint64_t written = 0;
+  if (!r.ReadVarCount(kMinPairBytes, count) || !r.ReadVarint(first_version) ||
+      !r.ReadVarint(written)) {
+    return false;
+  }
+  if (count == 0 || first_version == 0 || first_version > UINT64_MAX - (count - 1) ||
+      written > kMaxI64) {
+    return false;
+  }
+  out.reserve(count);
+  for (uint64_t i = 0; i < count; ++i) {
+    SetChange c;
+    c.ns = ns;
+    c.version = first_version + i;
+    c.written_ms = static_cast<int64_t>(written);
+    uint8_t pair_flags = 0;
+    if (!r.ReadU8(pair_flags) || !ReadValueFlags(pair_flags, kPairFlags, c) ||
+        !r.ReadVarStr(c.key) || !r.ReadVarStr(c.value)) {
+      return false;
+    }
+    out.push_back(c);
+  }
+  return r.empty();
 }
 
 bool DecodeDelete(ByteReader& r, Change& out) {
@@ -179,6 +227,27 @@ uint16_t EncodeChange(const Change& change, std::string& out) {
   return std::visit(Encoder{writer}, change);
 }
 
+void EncodeSetMany(std::span<const SetChange> sets, std::string& out) {
+  assert(!sets.empty());
+  const SetChange& first = sets.front();
+  out.clear();
+  ByteWriter w(out);
+  const bool other_ns = first.ns != kDefaultNamespace;
+  w.U8(other_ns ? kFlagNamespace : 0);
+  if (other_ns) w.VarStr(first.ns);
+  w.Varint(sets.size());
+  w.Varint(first.version);
+  w.Varint(static_cast<uint64_t>(first.written_ms));
+  for (size_t i = 0; i < sets.size(); ++i) {
+    const SetChange& c = sets[i];
+    assert(c.ns == first.ns && c.written_ms == first.written_ms && c.expire_at_ms == 0 &&
+           c.version == first.version + i);
+    w.U8(ValueFlags(c));
+    w.VarStr(c.key);
+    w.VarStr(c.value);
+  }
+}
+
 BatchEncoder::BatchEncoder(std::string& out) : out_(out) {
   out_.clear();
   ByteWriter(out_).U32(0);  // count, patched by Add
@@ -197,6 +266,7 @@ bool DecodeRecord(uint16_t type, std::string_view payload, std::vector<Change>& 
   out.clear();
   ByteReader reader(payload);
   if (type == kRecordBatch) return DecodeBatch(reader, out);
+  if (type == kRecordSetMany) return DecodeSetMany(reader, out);
   Change change;
   if (!DecodeSingle(type, reader, change)) return false;
   out.push_back(change);

@@ -14,6 +14,12 @@
 //                    (absent = no expiry; present = non-zero); bits 4-5 kind: 0 bytes,
 //                    1 counter, 2 json. Other bits must be zero. version must be > 0.
 //                    What flod writes: about half the size of the old form for short values.
+//   set-many 0x0108  flags:u8 [ns:vstr] count:varint first_version:varint written_ms:varint
+//                    { pair_flags:u8 key:vstr value:vstr }*count
+//                    the distinct keys of one multi-key write (MSET) on one shard, logged and
+//                    replayed all or none: pair i has version first_version + i and no
+//                    expiry. flags: bit 1 ns follows, others zero; pair_flags: bit 0 fresh,
+//                    bits 4-5 kind, others zero. count >= 1, first_version >= 1.
 //   set (old) 0x0101 ns:str16 key:str16 flags:u8 kind:u8 version:u64
 //                    expire_at_ms:i64 written_ms:i64 value:str32
 //                    the same fields at fixed width (flags: bit 0 only; kind in its own
@@ -30,6 +36,7 @@
 // Every record must be consumed exactly: trailing bytes make it undecodable.
 
 #include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -46,6 +53,7 @@ inline constexpr uint16_t kRecordBatch = 0x0104;
 inline constexpr uint16_t kRecordClear = 0x0105;
 inline constexpr uint16_t kRecordFloor = 0x0106;
 inline constexpr uint16_t kRecordSetCompact = 0x0107;
+inline constexpr uint16_t kRecordSetMany = 0x0108;
 
 // String views point into the caller's buffers (the request, or the record being replayed);
 // a Change never outlives them.
@@ -80,6 +88,10 @@ using Change = std::variant<SetChange, DeleteChange, ExpireChange, ClearChange, 
 // Replaces `out` with the payload of `change` and returns its record type.
 uint16_t EncodeChange(const Change& change, std::string& out);
 
+// Replaces `out` with the set-many payload of `sets`, which must be non-empty and share one
+// namespace and written_ms, have consecutive versions and no expiry.
+void EncodeSetMany(std::span<const SetChange> sets, std::string& out);
+
 // Builds a batch record member by member.
 class BatchEncoder {
  public:
@@ -94,7 +106,8 @@ class BatchEncoder {
   uint32_t count_ = 0;
 };
 
-// Decodes one record into its changes (a batch yields several, any other record one).
+// Decodes one record into its changes (a batch or set-many yields several, any other record
+// one).
 // Returns false, leaving `out` unspecified, when the record is truncated, has trailing bytes,
 // an unknown type or an invalid field.
 bool DecodeRecord(uint16_t type, std::string_view payload, std::vector<Change>& out);

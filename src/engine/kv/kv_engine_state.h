@@ -34,6 +34,13 @@ struct KvEngine::State {
     changes.Append(type, record);
   }
 
+  // Applies `sets` (distinct keys, see EncodeSetMany) and reports them as one record.
+  void CommitSets(ChangeSink& changes) {
+    kv::EncodeSetMany(sets, record);
+    for (const kv::SetChange& set : sets) store.Apply(set);
+    changes.Append(kv::kRecordSetMany, record);
+  }
+
   // Decodes a record and applies all of its changes, or none when it does not decode.
   bool ApplyRecord(uint16_t type, std::string_view payload) {
     if (!kv::DecodeRecord(type, payload, decoded)) return false;
@@ -49,6 +56,8 @@ struct KvEngine::State {
   kv::TxnTable txns;
   std::string record;               // encode buffer, reused so writes do not allocate it
   std::vector<kv::Change> decoded;  // decode buffer, reused by Replay and commits
+  std::vector<kv::SetChange> sets;  // the writes of one PutMany, reused
+  std::vector<size_t> picked;       // PutMany's pairs that count (each key's last)
 };
 
 // Transactions idle longer than this are dropped by ReclaimExpired.

@@ -1,7 +1,10 @@
 // KvEngine: plain writes. Each one judges the request with kv_rules.h against the live state
 // and commits exactly one Change (one WAL record), or fails without touching anything.
 
+#include <algorithm>
+#include <span>
 #include <string>
+#include <unordered_set>
 #include <utility>
 
 #include "engine/kv/kv_engine_state.h"
@@ -13,6 +16,28 @@ namespace {
 
 Result Fail(Status status, std::string_view message) {
   return Result::Error(status, std::string(message));
+}
+
+// Up to this many keys, duplicates are found by comparing every pair; beyond, with a set.
+constexpr size_t kLinearDedupKeys = 32;
+
+// The index of each distinct key's last occurrence in `keys`, in ascending order.
+void LastOccurrences(std::span<const std::string> keys, std::vector<size_t>& out) {
+  out.clear();
+  if (keys.size() <= kLinearDedupKeys) {
+    for (size_t i = 0; i < keys.size(); ++i) {
+      bool named_again = false;
+      for (size_t j = i + 1; j < keys.size() && !named_again; ++j) named_again = keys[j] == keys[i];
+      if (!named_again) out.push_back(i);
+    }
+    return;
+  }
+  std::unordered_set<std::string_view> seen;
+  seen.reserve(keys.size());
+  for (size_t i = keys.size(); i-- > 0;) {
+    if (seen.insert(keys[i]).second) out.push_back(i);
+  }
+  std::reverse(out.begin(), out.end());
 }
 
 }  // namespace
@@ -42,6 +67,30 @@ Result KvEngine::Put(std::string_view ns, std::string_view key, std::string_view
   if (!options.return_old) return Result::Ok(VersionBody{version});
   old.version = version;
   return Result::Ok(std::move(old));
+}
+
+Result KvEngine::PutMany(std::string_view ns, std::span<const std::string> keys,
+                         std::span<const std::string> values, ChangeSink& changes) {
+  if (keys.size() != values.size()) {
+    return Fail(Status::kBadRequest, "each key needs exactly one value");
+  }
+  for (size_t i = 0; i < keys.size(); ++i) {
+    if (auto error = kv::CheckKey(ns, keys[i])) return std::move(*error);
+    if (auto error = kv::CheckValue(values[i], ValueKind::kBytes)) return std::move(*error);
+  }
+  if (keys.empty()) return Result::Ok(CountBody{0});
+  State& s = *state_;
+  const int64_t now = s.Now();
+  LastOccurrences(keys, s.picked);
+  s.sets.clear();
+  uint64_t version = s.store.last_version();
+  for (size_t i : s.picked) {
+    const bool fresh = s.store.FindLive(ns, keys[i], now) == nullptr;
+    s.sets.push_back(
+        kv::SetChange{ns, keys[i], values[i], ValueKind::kBytes, fresh, ++version, 0, now});
+  }
+  s.CommitSets(changes);
+  return Result::Ok(CountBody{keys.size()});
 }
 
 Result KvEngine::Delete(std::string_view ns, std::string_view key, std::optional<uint64_t> if_match,

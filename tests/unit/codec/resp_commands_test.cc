@@ -42,9 +42,10 @@ class InProcessHost final : public RespHost {
     const dispatch::Route route = dispatch::RouteOf(request, static_cast<uint32_t>(shards_.size()));
     if (route.kind == dispatch::Route::Kind::kAll) {
       std::vector<Result> parts;
-      for (auto& shard : shards_) {
-        Request part = request;
-        parts.push_back(dispatch::Execute(*shard, part));
+      const auto count = static_cast<uint32_t>(shards_.size());
+      for (uint32_t id = 0; id < count; ++id) {
+        Request part = dispatch::PartFor(request, id, count);
+        parts.push_back(dispatch::Execute(*shards_[id], part));
       }
       return done(dispatch::Merge(request, parts));
     }

@@ -40,10 +40,11 @@ class InProcessShards {
     const dispatch::Route route = dispatch::RouteOf(request, static_cast<uint32_t>(shards_.size()));
     if (route.kind == dispatch::Route::Kind::kAll) {
       std::vector<Result> parts;
-      for (auto& shard : shards_) {
-        Request part = request;
+      const auto count = static_cast<uint32_t>(shards_.size());
+      for (uint32_t id = 0; id < count; ++id) {
+        Request part = dispatch::PartFor(request, id, count);
         part.wait.may_park = false;
-        parts.push_back(dispatch::Execute(*shard, part));
+        parts.push_back(dispatch::Execute(*shards_[id], part));
       }
       done(dispatch::Merge(request, parts));
     } else {

@@ -11,6 +11,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -79,6 +80,12 @@ class KvEngine {
   // (version 0) so that callers can answer the current value (Redis SET ... NX GET).
   Result Put(std::string_view ns, std::string_view key, std::string_view value,
              const KvPutOptions& options, ChangeSink& changes);
+  // Plain puts of keys[i] = values[i] (Redis MSET): any expiry is cleared, a key named twice
+  // takes its last value, and each distinct key gets one new version. All or nothing, as
+  // one WAL record: an invalid key or value fails the call before anything is written.
+  // Answers CountBody{keys.size()}.
+  Result PutMany(std::string_view ns, std::span<const std::string> keys,
+                 std::span<const std::string> values, ChangeSink& changes);
   Result Delete(std::string_view ns, std::string_view key, std::optional<uint64_t> if_match,
                 ChangeSink& changes);
   Result Incr(std::string_view ns, std::string_view key, int64_t delta, ChangeSink& changes);

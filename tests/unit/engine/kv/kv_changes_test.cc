@@ -106,6 +106,79 @@ TEST(KvChangesTest, DamagedCompactSetsAreRefused) {
   EXPECT_TRUE(refused(zero_expiry));
 }
 
+TEST(KvChangesTest, SetManyRoundTripsEveryPair) {
+  for (std::string_view ns : {"default", "ns"}) {
+    const std::vector<SetChange> in = {
+        {ns, "a", "1", ValueKind::kBytes, true, 300, 0, 1'700'000'000'000},
+        {ns, "b", "", ValueKind::kCounter, false, 301, 0, 1'700'000'000'000},
+        {ns, "c", std::string_view("x\0y", 3), ValueKind::kJson, true, 302, 0,
+         1'700'000'000'000}};
+    std::string payload;
+    EncodeSetMany(in, payload);
+    std::vector<Change> out;
+    ASSERT_TRUE(DecodeRecord(kRecordSetMany, payload, out));
+    ASSERT_EQ(out.size(), in.size());
+    for (size_t i = 0; i < in.size(); ++i) {
+      ExpectSet({out[i]}, in[i]);
+    }
+  }
+}
+
+TEST(KvChangesTest, SetManyOfTenPairsSharesItsHead) {
+  std::vector<std::string> keys;
+  std::vector<SetChange> in;
+  for (int i = 0; i < 10; ++i) keys.push_back("key:" + std::to_string(i));
+  for (int i = 0; i < 10; ++i) {
+    in.push_back({"default", keys[i], "0123456789abcdef0123456789abcdef", ValueKind::kBytes,
+                  false, 300u + i, 0, 1'700'000'000'000});
+  }
+  std::string payload;
+  EncodeSetMany(in, payload);
+  // flags, count, version (2), written_ms (6), then per pair: flags, key (1 + 5), value
+  // (1 + 32): 410 bytes where ten sets take 480.
+  EXPECT_EQ(payload.size(), 10u + 10 * 40);
+}
+
+TEST(KvChangesTest, DamagedSetManyRecordsAreRefused) {
+  // flags 0, count 1, version 5, written 9, pair {flags 1, "k", "v"}
+  const std::string good("\x00\x01\x05\x09\x01\x01k\x01v", 9);
+  std::vector<Change> out;
+  ASSERT_TRUE(DecodeRecord(kRecordSetMany, good, out));
+  ExpectSet(out, SetChange{"default", "k", "v", ValueKind::kBytes, true, 5, 0, 9});
+
+  auto refused = [&out](std::string payload) {
+    return !DecodeRecord(kRecordSetMany, payload, out);
+  };
+  auto with = [&good](size_t at, char byte) {
+    std::string changed = good;
+    changed[at] = byte;
+    return changed;
+  };
+  EXPECT_TRUE(refused(""));
+  EXPECT_TRUE(refused(with(0, '\x01')));   // a head flag other than the namespace
+  EXPECT_TRUE(refused(with(1, '\x00')));   // no pairs
+  EXPECT_TRUE(refused(with(1, '\x02')));   // more pairs than the record holds
+  EXPECT_TRUE(refused(with(2, '\x00')));   // version 0
+  EXPECT_TRUE(refused(with(4, '\x04')));   // a pair flag for an expiry it cannot have
+  EXPECT_TRUE(refused(with(4, '\x31')));   // kind 3
+  EXPECT_TRUE(refused(with(7, '\x02')));   // value length past the end
+  EXPECT_TRUE(refused(good + "x"));        // trailing bytes
+  EXPECT_TRUE(refused(good.substr(0, 8)));  // cut inside the value
+
+  std::string last_versions;
+  ByteWriter w(last_versions);
+  w.U8(0);
+  w.Varint(2);
+  w.Varint(UINT64_MAX);  // the second pair's version would wrap to 0
+  w.Varint(9);
+  for (int i = 0; i < 2; ++i) {
+    w.U8(0);
+    w.VarStr("k");
+    w.VarStr("v");
+  }
+  EXPECT_TRUE(refused(last_versions));
+}
+
 TEST(KvChangesTest, BatchKeepsMembersInOrder) {
   std::string payload;
   BatchEncoder batch(payload);

@@ -70,6 +70,10 @@ class KvRecoveryTest : public KvFixture {
     Put("deleted", "d");
     Delete("deleted");
     kv_.Put("other", "k", "in other", {}, sink_);
+    const std::vector<std::string> pairs_keys = {"m1", "hot", "m1"};
+    const std::vector<std::string> pairs_values = {"first", "from mset", "last"};
+    kv_.PutMany(kNs, pairs_keys, pairs_values, sink_);
+    kv_.PutMany("other", pairs_keys, pairs_values, sink_);
     kv_.Put("wiped", "k", "gone soon", {}, sink_);
     kv_.Clear("wiped", sink_);
     uint64_t txn = BodyOf<TxnBeginBody>(kv_.TxnBegin(kNs, 0)).txn_id;

@@ -2,6 +2,8 @@
 
 #include <limits>
 
+#include "engine/kv/kv_changes.h"
+#include "flod/core/limits.h"
 #include "kv_test_util.h"
 
 namespace flod::engine::testing {
@@ -50,6 +52,81 @@ TEST_F(KvWriteTest, EachWriteReportsOneRecord) {
   Touch("k", 100);
   Delete("k");
   EXPECT_EQ(sink_.records.size(), 4u);
+}
+
+// ---- PutMany (MSET) ---------------------------------------------------------------------
+
+class KvPutManyTest : public KvFixture {
+ protected:
+  Result PutMany(std::vector<std::string> keys, std::vector<std::string> values) {
+    return kv_.PutMany(kNs, keys, values, sink_);
+  }
+};
+
+TEST_F(KvPutManyTest, WritesEveryPairAsOneRecord) {
+  Put("b", "old");
+  sink_.records.clear();
+  EXPECT_EQ(BodyOf<CountBody>(PutMany({"a", "b", "c"}, {"1", "2", "3"})).count, 3u);
+  ASSERT_EQ(sink_.records.size(), 1u);
+  EXPECT_EQ(sink_.records[0].type, kv::kRecordSetMany);
+  EXPECT_EQ(ValueIn(Get("a")), "1");
+  EXPECT_EQ(ValueIn(Get("b")), "2");
+  EXPECT_EQ(ValueIn(Get("c")), "3");
+  // Versions follow the pairs' order; "b" keeps its history, the new keys start one.
+  EXPECT_EQ(BodyOf<ValueBody>(Get("a")).version, 2u);
+  EXPECT_EQ(BodyOf<ValueBody>(Get("c")).version, 4u);
+  EXPECT_EQ(BodyOf<HistoryBody>(kv_.History(kNs, "b", 0)).items.size(), 2u);
+  EXPECT_EQ(BodyOf<HistoryBody>(kv_.History(kNs, "a", 0)).items.size(), 1u);
+}
+
+TEST_F(KvPutManyTest, AKeyNamedTwiceTakesItsLastValueAndOneVersion) {
+  EXPECT_EQ(BodyOf<CountBody>(PutMany({"k", "x", "k", "k"}, {"1", "x", "2", "3"})).count, 4u);
+  EXPECT_EQ(ValueIn(Get("k")), "3");
+  EXPECT_EQ(BodyOf<HistoryBody>(kv_.History(kNs, "k", 0)).items.size(), 1u);
+  EXPECT_EQ(BodyOf<ValueBody>(Get("x")).version, 1u);
+  EXPECT_EQ(BodyOf<ValueBody>(Get("k")).version, 2u);
+}
+
+TEST_F(KvPutManyTest, ManyDuplicatesAreFoundBeyondThePairwiseLimit) {
+  std::vector<std::string> keys;
+  std::vector<std::string> values;
+  for (int i = 0; i < 200; ++i) {
+    keys.push_back("key:" + std::to_string(i % 50));
+    values.push_back(std::to_string(i));
+  }
+  EXPECT_EQ(BodyOf<CountBody>(PutMany(keys, values)).count, 200u);
+  EXPECT_EQ(kv_.Size(kNs), 50u);
+  EXPECT_EQ(ValueIn(Get("key:7")), "157");
+  EXPECT_EQ(BodyOf<ValueBody>(Get("key:49")).version, 50u);
+}
+
+TEST_F(KvPutManyTest, ClearsTtlsAndReplacesCountersAndJson) {
+  PutTtl("t", "v", 100);
+  Incr("n", 5);
+  kv_.JsonSet(kNs, "j", "$", "{}", sink_);
+  PutMany({"t", "n", "j"}, {"a", "b", "c"});
+  clock_.Advance(200);
+  EXPECT_EQ(ValueIn(Get("t")), "a");
+  EXPECT_EQ(BodyOf<ValueBody>(Get("n")).kind, ValueKind::kBytes);
+  EXPECT_EQ(BodyOf<ValueBody>(Get("j")).kind, ValueKind::kBytes);
+}
+
+TEST_F(KvPutManyTest, ExpiredKeysStartOver) {
+  PutTtl("k", "old", 100);
+  clock_.Advance(100);
+  PutMany({"k"}, {"new"});
+  EXPECT_EQ(BodyOf<HistoryBody>(kv_.History(kNs, "k", 0)).items.size(), 1u);
+}
+
+TEST_F(KvPutManyTest, AnInvalidPairWritesNothing) {
+  EXPECT_EQ(PutMany({"a", ""}, {"1", "2"}).status, Status::kBadRequest);
+  EXPECT_EQ(PutMany({"a", "b"}, {"1"}).status, Status::kBadRequest);
+  EXPECT_EQ(PutMany({"a", std::string(kMaxKeyBytes + 1, 'k')}, {"1", "2"}).status,
+            Status::kBadRequest);
+  EXPECT_EQ(Get("a").status, Status::kNotFound);
+  EXPECT_TRUE(sink_.records.empty());
+  EXPECT_EQ(BodyOf<CountBody>(PutMany({}, {})).count, 0u);
+  EXPECT_TRUE(sink_.records.empty());
 }
 
 // ---- Preconditions --------------------------------------------------------------------------
