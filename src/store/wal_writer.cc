@@ -1,5 +1,7 @@
 #include "flod/store/wal_writer.h"
 
+#include <cassert>
+
 #include <system_error>
 #include <utility>
 
@@ -64,9 +66,9 @@ IoStatus WalWriter::Flush() {
     return Fail(status.WithContext("WAL write of " + std::to_string(buffer_.size()) +
                                    " bytes at offset " + std::to_string(offset)));
   }
-  unsynced_.append(buffer_);
-  written_.store(offset + buffer_.size(), std::memory_order_release);
-  buffer_.clear();
+  const uint64_t end = offset + buffer_.size();
+  KeepWritten(end);
+  written_.store(end, std::memory_order_release);
   TrimSynced();
   if (written_.load(std::memory_order_relaxed) >= segment_bytes_) return Rotate();
   return IoStatus::Ok();
@@ -132,17 +134,37 @@ WalPosition WalWriter::position() const {
   return {segment_, written_.load(std::memory_order_relaxed) + buffer_.size()};
 }
 
+namespace {
+
+// Spare buffers kept for reuse, and the largest capacity worth keeping: enough for the
+// chunks of a few sync periods without holding on to the memory of one huge record.
+constexpr size_t kMaxSpareBuffers = 8;
+constexpr size_t kMaxSpareCapacity = 4u << 20;
+
+}  // namespace
+
+void WalWriter::KeepWritten(uint64_t end) {
+  unsynced_.push_back(WrittenChunk{end, std::move(buffer_)});
+  if (spare_.empty()) {
+    buffer_ = std::string();
+  } else {
+    buffer_ = std::move(spare_.back());
+    spare_.pop_back();
+  }
+}
+
+void WalWriter::Recycle(std::string bytes) {
+  if (spare_.size() >= kMaxSpareBuffers || bytes.capacity() > kMaxSpareCapacity) return;
+  bytes.clear();
+  spare_.push_back(std::move(bytes));
+}
+
 void WalWriter::TrimSynced() {
   const uint64_t synced = synced_.load(std::memory_order_acquire);
-  if (synced <= unsynced_start_) return;
-  const uint64_t durable = synced - unsynced_start_;
-  // Erasing moves every byte behind the synced prefix. Flush runs every loop turn and the
-  // syncer every millisecond, so trimming each time would move the same unsynced bytes many
-  // times over; waiting until the prefix is at least as long as the rest moves each byte at
-  // most once on average and keeps at most twice one sync period's bytes.
-  if (durable < unsynced_.size() - durable) return;
-  unsynced_.erase(0, durable);
-  unsynced_start_ = synced;
+  while (!unsynced_.empty() && unsynced_.front().end <= synced) {
+    Recycle(std::move(unsynced_.front().bytes));
+    unsynced_.pop_front();
+  }
 }
 
 IoExpected<std::unique_ptr<WritableFile>> WalWriter::CreateSegment(uint64_t number,
@@ -164,8 +186,8 @@ void WalWriter::InstallLocked(uint64_t number, std::unique_ptr<WritableFile> fil
   segment_ = number;
   written_.store(size, std::memory_order_release);
   synced_.store(size, std::memory_order_release);
+  for (WrittenChunk& chunk : unsynced_) Recycle(std::move(chunk.bytes));
   unsynced_.clear();
-  unsynced_start_ = size;
 }
 
 IoStatus WalWriter::Rotate() {
@@ -208,13 +230,20 @@ IoStatus WalWriter::RecoverLocked() {
   // kTruncate: a segment left by an earlier failed attempt holds nothing worth keeping.
   auto next = CreateSegment(segment_ + 1, CreateMode::kTruncate);
   if (!next) return next.status();
-  std::string_view kept = std::string_view(unsynced_).substr(durable - unsynced_start_);
-  status = (*next)->Append(kept);
-  if (status.ok()) status = (*next)->Append(buffer_);
+  uint64_t size = kSegmentHeaderBytes;
+  // A sync covers whole chunks: it reaches what `written_` said, which is a chunk's end.
+  for (const WrittenChunk& chunk : unsynced_) {
+    if (chunk.end <= durable) continue;
+    assert(chunk.end - chunk.bytes.size() >= durable);
+    status = (*next)->Append(chunk.bytes);
+    if (!status.ok()) return status;
+    size += chunk.bytes.size();
+  }
+  status = (*next)->Append(buffer_);
   if (status.ok()) status = (*next)->Sync();
   if (!status.ok()) return status;
 
-  const uint64_t size = kSegmentHeaderBytes + kept.size() + buffer_.size();
+  size += buffer_.size();
   InstallLocked(segment_ + 1, std::move(*next), size);
   buffer_.clear();
   return IoStatus::Ok();

@@ -28,11 +28,13 @@
 
 #include <atomic>
 #include <cstdint>
+#include <deque>
 #include <filesystem>
 #include <memory>
 #include <mutex>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "flod/store/file_system.h"
 #include "flod/store/io_status.h"
@@ -114,10 +116,21 @@ class WalWriter {
   const uint64_t segment_bytes_;
   FileSystem& file_system_;
 
+  // What one Flush wrote: kept until a sync covers it, for the recovery rule.
+  struct WrittenChunk {
+    uint64_t end = 0;  // segment offset just past the chunk
+    std::string bytes;
+  };
+  // Moves the written buffer into unsynced_ and gives buffer_ a spare one, so no byte is
+  // copied to be kept.
+  void KeepWritten(uint64_t end);
+  // Hands a chunk's buffer back for reuse as buffer_.
+  void Recycle(std::string bytes);
+
   // Owner thread only.
-  std::string buffer_;           // appended, not yet written
-  std::string unsynced_;         // written to the current segment, not known durable
-  uint64_t unsynced_start_ = 0;  // segment offset of unsynced_[0]
+  std::string buffer_;                   // appended, not yet written
+  std::deque<WrittenChunk> unsynced_;    // written to the current segment, in order
+  std::vector<std::string> spare_;       // empty buffers with their capacity kept
   uint64_t appended_bytes_ = 0;
   uint64_t mark_ = 0;
   bool failed_here_ = false;  // the owner thread's view of failed_

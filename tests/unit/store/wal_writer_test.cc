@@ -222,8 +222,9 @@ TEST_F(WalWriterTest, RecoveryCutsTheFailedSegmentBackToItsLastSync) {
   EXPECT_EQ(wal.positions[1].segment, 2u);
 }
 
-// The writer keeps a synced prefix in memory until it is worth erasing; recovery must still
-// carry over only the bytes after the last sync, never a second copy of synced records.
+// The writer keeps what each Flush wrote until the owner thread sees a sync covering it;
+// recovery must still carry over only the bytes after the last sync, never a second copy of
+// synced records.
 TEST_F(WalWriterTest, RecoveryCopiesNothingThatWasAlreadySynced) {
   auto writer = OpenWriter();
   ASSERT_TRUE(writer->Append(1, "s").ok());
@@ -240,6 +241,35 @@ TEST_F(WalWriterTest, RecoveryCopiesNothingThatWasAlreadySynced) {
   EXPECT_FALSE(wal.problem);
   EXPECT_EQ(wal.payloads, (std::vector<std::string>{
                               "s", "flushed after the sync, and longer than the synced record"}));
+}
+
+TEST_F(WalWriterTest, RecoveryCarriesOverEveryFlushSinceTheLastSyncInOrder) {
+  auto writer = OpenWriter();
+  std::vector<std::string> want;
+  for (int flush = 0; flush < 6; ++flush) {
+    for (int record = 0; record < 3; ++record) {
+      want.push_back("flush " + std::to_string(flush) + " record " + std::to_string(record));
+      ASSERT_TRUE(writer->Append(1, want.back()).ok());
+    }
+    ASSERT_TRUE(writer->Flush().ok());
+    if (flush == 2) {
+      ASSERT_TRUE(writer->SyncNow().ok());  // the first three flushes are durable
+    }
+  }
+  fs_.failing_syncs = 1;
+  EXPECT_FALSE(writer->Sync().ok());
+  EXPECT_EQ(writer->Append(1, "refused during the failure").code(), IoStatus::Code::kIoError);
+
+  ASSERT_TRUE(writer->TryRecover().ok());
+  EXPECT_EQ(writer->segment(), 2u);
+  ASSERT_TRUE(writer->Append(1, "after recovery").ok());
+  ASSERT_TRUE(writer->Sync().ok());
+  want.push_back("after recovery");
+  auto wal = ReadWal(dir(), 0);
+  EXPECT_FALSE(wal.problem);
+  EXPECT_EQ(wal.payloads, want);
+  EXPECT_EQ(wal.positions[8].segment, 1u);
+  EXPECT_EQ(wal.positions[9].segment, 2u);
 }
 
 TEST_F(WalWriterTest, BackgroundSyncFailureShowsAtTheNextFlushNotMidTurn) {
