@@ -23,6 +23,9 @@ class WalSyncerTest : public ::testing::Test {
     ASSERT_TRUE(writer.ok()) << writer.status().ToString();
     log_.Attach(std::move(*writer));
   }
+  // The syncer's thread reads log_'s writer until it stops, and members die in reverse
+  // order (log_ first), so it must stop here, as Storage stops it before the shards go.
+  void TearDown() override { syncer_.Stop(); }
 
   void Write(std::string_view payload) {
     log_.Append(1, payload);
