@@ -22,6 +22,18 @@ constexpr uint8_t kPairFlags = kFlagFresh | kKindBits;  // the flags of one set-
 constexpr size_t kMinPairBytes = 3;                      // flags, empty key, empty value
 constexpr uint64_t kMaxI64 = static_cast<uint64_t>(std::numeric_limits<int64_t>::max());
 
+// The namespace of a compact record follows its flags byte only when it is not the default.
+uint8_t NamespaceFlag(std::string_view ns) {
+  return ns != kDefaultNamespace ? kFlagNamespace : 0;
+}
+void PutNamespace(ByteWriter& w, uint8_t flags, std::string_view ns) {
+  if ((flags & kFlagNamespace) != 0) w.VarStr(ns);
+}
+bool GetNamespace(ByteReader& r, uint8_t flags, std::string_view& ns) {
+  ns = kDefaultNamespace;
+  return (flags & kFlagNamespace) == 0 || r.ReadVarStr(ns);
+}
+
 // The fresh bit and kind bits that a compact set and a set-many pair share.
 uint8_t ValueFlags(const SetChange& c) {
   uint8_t flags = static_cast<uint8_t>(static_cast<uint8_t>(c.kind) << kKindShift);
@@ -43,12 +55,10 @@ struct Encoder {
   ByteWriter& w;
 
   uint16_t operator()(const SetChange& c) const {
-    const bool other_ns = c.ns != kDefaultNamespace;
-    uint8_t flags = ValueFlags(c);
-    if (other_ns) flags |= kFlagNamespace;
+    uint8_t flags = ValueFlags(c) | NamespaceFlag(c.ns);
     if (c.expire_at_ms != 0) flags |= kFlagExpiry;
     w.U8(flags);
-    if (other_ns) w.VarStr(c.ns);
+    PutNamespace(w, flags, c.ns);
     w.VarStr(c.key);
     w.Varint(c.version);
     if (c.expire_at_ms != 0) w.Varint(static_cast<uint64_t>(c.expire_at_ms));
@@ -98,9 +108,10 @@ bool DecodeSet(ByteReader& r, Change& out) {
 bool DecodeSetCompact(ByteReader& r, Change& out) {
   SetChange c;
   uint8_t flags = 0;
-  if (!r.ReadU8(flags) || !ReadValueFlags(flags, kCompactFlags, c)) return false;
-  c.ns = kDefaultNamespace;
-  if ((flags & kFlagNamespace) != 0 && !r.ReadVarStr(c.ns)) return false;
+  if (!r.ReadU8(flags) || !ReadValueFlags(flags, kCompactFlags, c) ||
+      !GetNamespace(r, flags, c.ns)) {
+    return false;
+  }
   uint64_t expire_at = 0;
   uint64_t written = 0;
   if (!r.ReadVarStr(c.key) || !r.ReadVarint(c.version)) return false;
@@ -116,9 +127,10 @@ bool DecodeSetCompact(ByteReader& r, Change& out) {
 
 bool DecodeSetMany(ByteReader& r, std::vector<Change>& out) {
   uint8_t flags = 0;
-  if (!r.ReadU8(flags) || (flags & ~kFlagNamespace) != 0) return false;
-  std::string_view ns = kDefaultNamespace;
-  if ((flags & kFlagNamespace) != 0 && !r.ReadVarStr(ns)) return false;
+  std::string_view ns;
+  if (!r.ReadU8(flags) || (flags & ~kFlagNamespace) != 0 || !GetNamespace(r, flags, ns)) {
+    return false;
+  }
   uint64_t count = 0;
   uint64_t first_version = 0;
   uint64_t written = 0;
@@ -232,9 +244,9 @@ void EncodeSetMany(std::span<const SetChange> sets, std::string& out) {
   const SetChange& first = sets.front();
   out.clear();
   ByteWriter w(out);
-  const bool other_ns = first.ns != kDefaultNamespace;
-  w.U8(other_ns ? kFlagNamespace : 0);
-  if (other_ns) w.VarStr(first.ns);
+  const uint8_t flags = NamespaceFlag(first.ns);
+  w.U8(flags);
+  PutNamespace(w, flags, first.ns);
   w.Varint(sets.size());
   w.Varint(first.version);
   w.Varint(static_cast<uint64_t>(first.written_ms));

@@ -1,5 +1,6 @@
 // KvEngine: plain writes. Each one judges the request with kv_rules.h against the live state
-// and commits exactly one Change (one WAL record), or fails without touching anything.
+// and commits exactly one WAL record (PutMany's holds several sets), or fails without
+// touching anything.
 
 #include <algorithm>
 #include <span>

@@ -7,10 +7,10 @@
 namespace flod::engine::kv {
 namespace {
 
-// `out` holds exactly `want`, field by field.
-void ExpectSet(const std::vector<Change>& out, const SetChange& want) {
-  ASSERT_EQ(out.size(), 1u);
-  const SetChange& got = std::get<SetChange>(out[0]);
+// `got` is a set change equal to `want`, field by field.
+void ExpectSet(const Change& got_change, const SetChange& want) {
+  ASSERT_TRUE(std::holds_alternative<SetChange>(got_change));
+  const SetChange& got = std::get<SetChange>(got_change);
   EXPECT_EQ(got.ns, want.ns);
   EXPECT_EQ(got.key, want.key);
   EXPECT_EQ(got.value, want.value);
@@ -21,36 +21,39 @@ void ExpectSet(const std::vector<Change>& out, const SetChange& want) {
   EXPECT_EQ(got.written_ms, want.written_ms);
 }
 
-TEST(KvChangesTest, SetRoundTripsEveryField) {
+// `out` holds exactly one change, equal to `want`.
+void ExpectOnlySet(const std::vector<Change>& out, const SetChange& want) {
+  ASSERT_EQ(out.size(), 1u);
+  ExpectSet(out[0], want);
+}
+
+// Encodes `in` as a compact set record, decodes it and checks every field came back;
+// returns the payload.
+std::string ExpectSetRoundTrip(const SetChange& in) {
   std::string payload;
-  SetChange in{"ns", "key", std::string_view("v\0al", 4), ValueKind::kCounter, true, 42,
-               9000, 1234};
-  ASSERT_EQ(EncodeChange(in, payload), kRecordSetCompact);
+  EXPECT_EQ(EncodeChange(in, payload), kRecordSetCompact);
   std::vector<Change> out;
-  ASSERT_TRUE(DecodeRecord(kRecordSetCompact, payload, out));
-  ExpectSet(out, in);
+  EXPECT_TRUE(DecodeRecord(kRecordSetCompact, payload, out));
+  ExpectOnlySet(out, in);
+  return payload;
+}
+
+TEST(KvChangesTest, SetRoundTripsEveryField) {
+  ExpectSetRoundTrip(SetChange{"ns", "key", std::string_view("v\0al", 4), ValueKind::kCounter,
+                               true, 42, 9000, 1234});
 }
 
 TEST(KvChangesTest, SetInTheDefaultNamespaceWithoutExpiryLeavesThemOut) {
-  std::string payload;
-  const SetChange in{"default", "key:1", "0123456789abcdef0123456789abcdef", ValueKind::kBytes,
-                     false, 300, 0, 1'700'000'000'000};
-  ASSERT_EQ(EncodeChange(in, payload), kRecordSetCompact);
+  const std::string payload =
+      ExpectSetRoundTrip(SetChange{"default", "key:1", "0123456789abcdef0123456789abcdef",
+                                   ValueKind::kBytes, false, 300, 0, 1'700'000'000'000});
   // flags, key (1 + 5), version (2), written_ms (6), value (1 + 32): 48 bytes where the old
   // form took 91.
   EXPECT_EQ(payload.size(), 48u);
-  std::vector<Change> out;
-  ASSERT_TRUE(DecodeRecord(kRecordSetCompact, payload, out));
-  ExpectSet(out, in);
 }
 
 TEST(KvChangesTest, SetWithAnEmptyValueRoundTrips) {
-  std::string payload;
-  const SetChange in{"ns", "k", "", ValueKind::kJson, true, 1, 5, 6};
-  ASSERT_EQ(EncodeChange(in, payload), kRecordSetCompact);
-  std::vector<Change> out;
-  ASSERT_TRUE(DecodeRecord(kRecordSetCompact, payload, out));
-  ExpectSet(out, in);
+  ExpectSetRoundTrip(SetChange{"ns", "k", "", ValueKind::kJson, true, 1, 5, 6});
 }
 
 // Logs written before the compact form keep replaying.
@@ -67,7 +70,7 @@ TEST(KvChangesTest, TheOldSetFormIsStillRead) {
   w.Str32("value");
   std::vector<Change> out;
   ASSERT_TRUE(DecodeRecord(kRecordSet, payload, out));
-  ExpectSet(out, SetChange{"ns", "key", "value", ValueKind::kCounter, true, 42, 9000, 1234});
+  ExpectOnlySet(out, SetChange{"ns", "key", "value", ValueKind::kCounter, true, 42, 9000, 1234});
 }
 
 TEST(KvChangesTest, DamagedCompactSetsAreRefused) {
@@ -118,16 +121,14 @@ TEST(KvChangesTest, SetManyRoundTripsEveryPair) {
     std::vector<Change> out;
     ASSERT_TRUE(DecodeRecord(kRecordSetMany, payload, out));
     ASSERT_EQ(out.size(), in.size());
-    for (size_t i = 0; i < in.size(); ++i) {
-      ExpectSet({out[i]}, in[i]);
-    }
+    for (size_t i = 0; i < in.size(); ++i) ExpectSet(out[i], in[i]);
   }
 }
 
 TEST(KvChangesTest, SetManyOfTenPairsSharesItsHead) {
   std::vector<std::string> keys;
-  std::vector<SetChange> in;
   for (int i = 0; i < 10; ++i) keys.push_back("key:" + std::to_string(i));
+  std::vector<SetChange> in;
   for (int i = 0; i < 10; ++i) {
     in.push_back({"default", keys[i], "0123456789abcdef0123456789abcdef", ValueKind::kBytes,
                   false, 300u + i, 0, 1'700'000'000'000});
@@ -137,6 +138,10 @@ TEST(KvChangesTest, SetManyOfTenPairsSharesItsHead) {
   // flags, count, version (2), written_ms (6), then per pair: flags, key (1 + 5), value
   // (1 + 32): 410 bytes where ten sets take 480.
   EXPECT_EQ(payload.size(), 10u + 10 * 40);
+  std::vector<Change> out;
+  ASSERT_TRUE(DecodeRecord(kRecordSetMany, payload, out));
+  ASSERT_EQ(out.size(), in.size());
+  for (size_t i = 0; i < in.size(); ++i) ExpectSet(out[i], in[i]);
 }
 
 TEST(KvChangesTest, DamagedSetManyRecordsAreRefused) {
@@ -144,7 +149,7 @@ TEST(KvChangesTest, DamagedSetManyRecordsAreRefused) {
   const std::string good("\x00\x01\x05\x09\x01\x01k\x01v", 9);
   std::vector<Change> out;
   ASSERT_TRUE(DecodeRecord(kRecordSetMany, good, out));
-  ExpectSet(out, SetChange{"default", "k", "v", ValueKind::kBytes, true, 5, 0, 9});
+  ExpectOnlySet(out, SetChange{"default", "k", "v", ValueKind::kBytes, true, 5, 0, 9});
 
   auto refused = [&out](std::string payload) {
     return !DecodeRecord(kRecordSetMany, payload, out);

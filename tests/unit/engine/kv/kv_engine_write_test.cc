@@ -123,6 +123,7 @@ TEST_F(KvPutManyTest, AnInvalidPairWritesNothing) {
   EXPECT_EQ(PutMany({"a", "b"}, {"1"}).status, Status::kBadRequest);
   EXPECT_EQ(PutMany({"a", std::string(kMaxKeyBytes + 1, 'k')}, {"1", "2"}).status,
             Status::kBadRequest);
+  EXPECT_EQ(PutMany({"a", "_sys:b"}, {"1", "2"}).status, Status::kUnauthorized);
   EXPECT_EQ(Get("a").status, Status::kNotFound);
   EXPECT_TRUE(sink_.records.empty());
   EXPECT_EQ(BodyOf<CountBody>(PutMany({}, {})).count, 0u);
