@@ -8,6 +8,11 @@ find_package(tomlplusplus REQUIRED)
 find_package(PkgConfig REQUIRED)
 pkg_check_modules(XXHASH REQUIRED IMPORTED_TARGET libxxhash)
 pkg_check_modules(SYSTEMD REQUIRED IMPORTED_TARGET libsystemd)
+# The server's allocator (docs/performance.md has the measurements that chose it). Sanitizer
+# builds keep glibc's malloc, which ASan replaces.
+if(NOT FLOD_SANITIZE)
+  pkg_check_modules(TCMALLOC REQUIRED IMPORTED_TARGET libtcmalloc_minimal)
+endif()
 if(FLOD_BUILD_TESTS)
   find_package(GTest REQUIRED)
 endif()
