@@ -31,22 +31,30 @@ Result HandleQueueEnqueue(ShardContext& shard, Request& request) {
 
 // The codec puts one payload per message in args.values. A dedup key names one message, so a
 // batch that carries one would map every message to the first seq: refuse it.
-Result HandleQueueBatchEnqueue(ShardContext& shard, Request& request) {
-  if (request.options.dedup_key) {
-    return Result::Error(Status::kBadRequest, "dedup_key is per message: enqueue it alone");
-  }
+Result DedupKeyInBatch() {
+  return Result::Error(Status::kBadRequest, "dedup_key is per message: enqueue it alone");
+}
+
+std::vector<engine::EnqueueItem> ItemsOf(const Request& request) {
   std::vector<engine::EnqueueItem> items;
   items.reserve(request.args.values.size());
   for (const std::string& payload : request.args.values) items.push_back(ItemOf(request, payload));
-  return shard.queue.EnqueueBatch(request.ns, request.key, items, shard.changes);
+  return items;
+}
+
+Result HandleQueueBatchEnqueue(ShardContext& shard, Request& request) {
+  if (request.options.dedup_key) return DedupKeyInBatch();
+  return shard.queue.EnqueueBatch(request.ns, request.key, ItemsOf(request), shard.changes);
 }
 
 // Redis LPUSH: the messages go in as one batch and the answer is the queue's ready count.
 Result HandleQueuePush(ShardContext& shard, Request& request) {
-  Result result = request.args.values.empty() ? HandleQueueEnqueue(shard, request)
-                                              : HandleQueueBatchEnqueue(shard, request);
-  if (!result.ok()) return result;
-  return Result::Ok(CountBody{shard.queue.ReadyCount(request.ns, request.key)});
+  if (request.args.values.empty()) {
+    const engine::EnqueueItem item = ItemOf(request, request.value);
+    return shard.queue.Push(request.ns, request.key, std::span(&item, 1), shard.changes);
+  }
+  if (request.options.dedup_key) return DedupKeyInBatch();
+  return shard.queue.Push(request.ns, request.key, ItemsOf(request), shard.changes);
 }
 
 // Nothing ready and block_ms set: park until an enqueue, nack, requeue or expired lease wakes

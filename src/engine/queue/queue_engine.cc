@@ -160,6 +160,22 @@ Result QueueEngine::Enqueue(std::string_view ns, std::string_view name, const En
 
 Result QueueEngine::EnqueueBatch(std::string_view ns, std::string_view name,
                                  std::span<const EnqueueItem> items, ChangeSink& changes) {
+  SeqListBody body;
+  body.seqs.reserve(items.size());
+  if (Result r = AddMessages(ns, name, items, changes, &body.seqs); !r.ok()) return r;
+  return Result::Ok(std::move(body));
+}
+
+Result QueueEngine::Push(std::string_view ns, std::string_view name,
+                         std::span<const EnqueueItem> items, ChangeSink& changes) {
+  if (Result r = AddMessages(ns, name, items, changes, nullptr); !r.ok()) return r;
+  // AddMessages settled the queue to now, so its ready count is current.
+  return Result::Ok(CountBody{state_->Find(ns, name)->queue.counts().ready});
+}
+
+Result QueueEngine::AddMessages(std::string_view ns, std::string_view name,
+                                std::span<const EnqueueItem> items, ChangeSink& changes,
+                                std::vector<uint64_t>* seqs) {
   if (Result r = CheckName(ns, name); !r.ok()) return r;
   if (items.empty()) return Result::Error(Status::kBadRequest, "batch is empty");
   for (const EnqueueItem& item : items) {
@@ -173,10 +189,8 @@ Result QueueEngine::EnqueueBatch(std::string_view ns, std::string_view name,
   const bool dedup = s.config.dedup_window_ms > 0;
   const int64_t dedup_expires = AddMs(now, s.config.dedup_window_ms);
 
-  EnqueueChange change{QueueHead{ns, name, now}, {}};
-  change.messages.reserve(items.size());
-  SeqListBody body;
-  body.seqs.reserve(items.size());
+  EnqueueChange change{QueueHead{ns, name, now}, std::move(s.new_messages)};
+  change.messages.clear();
   std::map<std::string_view, uint64_t> batch_keys;  // dedup keys first seen in this batch
   uint64_t next_seq = q.next_seq();
   for (const EnqueueItem& item : items) {
@@ -186,7 +200,7 @@ Result QueueEngine::EnqueueBatch(std::string_view ns, std::string_view name,
       auto in_batch = batch_keys.find(item.dedup_key);
       if (!seen && in_batch != batch_keys.end()) seen = in_batch->second;
       if (seen) {
-        body.seqs.push_back(*seen);
+        if (seqs != nullptr) seqs->push_back(*seen);
         continue;
       }
       batch_keys.emplace(item.dedup_key, next_seq);
@@ -195,14 +209,16 @@ Result QueueEngine::EnqueueBatch(std::string_view ns, std::string_view name,
                                item.max_retries.value_or(s.config.max_retries),
                                keyed ? item.dedup_key : std::string_view(),
                                keyed ? dedup_expires : 0, item.payload});
-    body.seqs.push_back(next_seq++);
+    if (seqs != nullptr) seqs->push_back(next_seq);
+    ++next_seq;
   }
   if (dedup) q.PruneDedup(now, 2);  // two per enqueue: expired keys cannot pile up
-  if (!change.messages.empty() && !s.Commit(slot, change, changes)) {
-    return Result::Error(Status::kInternal, "queue state rejected an enqueue");
-  }
-  s.AfterChange(slot);
-  return Result::Ok(std::move(body));
+  const bool any_new = !change.messages.empty();
+  const bool committed = !any_new || s.Commit(slot, change, changes);
+  if (!any_new) s.AfterChange(slot);  // Commit keeps the bookkeeping in step otherwise
+  s.new_messages = std::move(change.messages);
+  if (!committed) return Result::Error(Status::kInternal, "queue state rejected an enqueue");
+  return Result::Ok();
 }
 
 // ---- Consumers ----------------------------------------------------------------------------
@@ -337,14 +353,6 @@ Result QueueEngine::Stats(std::string_view ns, std::string_view name) {
   body.dequeued_total = slot->queue.dequeued_total();
   s.AfterChange(*slot);
   return Result::Ok(body);
-}
-
-uint64_t QueueEngine::ReadyCount(std::string_view ns, std::string_view name) {
-  int64_t now = 0;
-  QueueSlot* slot = state_->Open(ns, name, now);
-  if (slot == nullptr) return 0;
-  state_->AfterChange(*slot);
-  return slot->queue.counts().ready;
 }
 
 Result QueueEngine::List(std::string_view ns) const {

@@ -86,6 +86,9 @@ class QueueEngine {
   // batch maps to the seq of its first occurrence. An empty batch is kBadRequest.
   Result EnqueueBatch(std::string_view ns, std::string_view name,
                       std::span<const EnqueueItem> items, ChangeSink& changes);
+  // EnqueueBatch answering CountBody: the queue's ready messages after it (Redis LPUSH).
+  Result Push(std::string_view ns, std::string_view name, std::span<const EnqueueItem> items,
+              ChangeSink& changes);
 
   // ---- Consumers (seqs lists: unknown or duplicate seqs are ignored) ---------------------
   // Leases up to `count` ready messages (0 = 1, capped at max_dequeue_count) in (priority,
@@ -118,7 +121,6 @@ class QueueEngine {
   // Ready messages in dequeue order without leasing them; count as for Dequeue.
   Result Peek(std::string_view ns, std::string_view name, uint32_t count);
   Result Stats(std::string_view ns, std::string_view name);  // QueueStatsBody
-  uint64_t ReadyCount(std::string_view ns, std::string_view name);
   // True once the queue was created (by its first enqueue); queues are never dropped.
   bool Exists(std::string_view ns, std::string_view name) const;
   Result List(std::string_view ns) const;  // NameListBody, sorted; queues are never dropped
@@ -147,6 +149,10 @@ class QueueEngine {
   void WriteSnapshot(ChangeSink& changes) const;
 
  private:
+  // EnqueueBatch's work; the seq of each item goes to `seqs` when given.
+  Result AddMessages(std::string_view ns, std::string_view name, std::span<const EnqueueItem> items,
+                     ChangeSink& changes, std::vector<uint64_t>* seqs);
+
   struct State;
   std::unique_ptr<State> state_;
 };

@@ -126,9 +126,47 @@ TEST_F(QueueEngineTest, BatchEnqueueAssignsSeqsInItemOrderInOneRecord) {
   EXPECT_EQ(SeqsOf(Take(10)), (Seqs{1, 3, 4, 2}));
 }
 
+TEST_F(QueueEngineTest, PushAnswersTheReadyCountAfterItsBatchInOneRecord) {
+  Put("ready");
+  Put("delayed", 0, 5'000);
+  Put("leased");
+  Take();  // leases "ready", the oldest
+  std::vector<EnqueueItem> items = {
+      {"a"}, {"b", 0, 0, "dup"}, {"c", 0, 0, "dup"}, {"later", 0, 100}};
+  size_t records = sink_.records.size();
+  Result r = engine_->Push("app", "jobs", items, sink_);
+  ASSERT_TRUE(r.ok());
+  // "leased" plus a and b: c repeats b's dedup key, "later" and "delayed" are not ready yet.
+  EXPECT_EQ(std::get<CountBody>(r.body).count, 3u);
+  EXPECT_EQ(sink_.records.size(), records + 1);
+  EXPECT_EQ(StatsOf().ready, 3u);
+  EXPECT_EQ(StatsOf().delayed, 2u);
+}
+
+TEST_F(QueueEngineTest, PushCountsMessagesThatBecameReadySinceTheLastLook) {
+  Put("delayed", 0, 100);
+  clock_.Advance(100);
+  Result r = engine_->Push("app", "jobs", std::vector<EnqueueItem>{{"now"}}, sink_);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(std::get<CountBody>(r.body).count, 2u);
+}
+
+TEST_F(QueueEngineTest, PushOfAKnownDedupKeyWritesNothingAndAnswersTheCount) {
+  Put("one", 0, 0, "order-17");
+  size_t records = sink_.records.size();
+  Result r =
+      engine_->Push("app", "jobs", std::vector<EnqueueItem>{{"two", 0, 0, "order-17"}}, sink_);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(std::get<CountBody>(r.body).count, 1u);
+  EXPECT_EQ(sink_.records.size(), records);
+}
+
 TEST_F(QueueEngineTest, InvalidEnqueuesAreBadRequests) {
   EXPECT_EQ(engine_->Enqueue("app", "", EnqueueItem{"x"}, sink_).status, Status::kBadRequest);
   EXPECT_EQ(engine_->EnqueueBatch("app", "jobs", {}, sink_).status, Status::kBadRequest);
+  EXPECT_EQ(engine_->Push("app", "jobs", {}, sink_).status, Status::kBadRequest);
+  EXPECT_EQ(engine_->Push("app", "", std::vector<EnqueueItem>{{"x"}}, sink_).status,
+            Status::kBadRequest);
   std::string long_key(70'000, 'k');
   EXPECT_EQ(engine_->Enqueue("app", "jobs", EnqueueItem{"x", 0, 0, long_key}, sink_).status,
             Status::kBadRequest);
@@ -392,8 +430,6 @@ TEST_F(QueueEngineTest, StatsCountEveryState) {
   EXPECT_EQ(stats.dlq, 1u);
   EXPECT_EQ(stats.enqueued_total, 5u);
   EXPECT_EQ(stats.dequeued_total, 3u);
-  EXPECT_EQ(engine_->ReadyCount("app", "jobs"), 1u);
-  EXPECT_EQ(engine_->ReadyCount("app", "nothing"), 0u);
 }
 
 TEST_F(QueueEngineTest, PurgeRemovesReadyAndDelayedButKeepsLeasedAndDlq) {
@@ -447,7 +483,6 @@ TEST_F(QueueEngineTest, EveryMutationReportsOneRecordAndReadsNone) {
   engine_->Peek("app", "jobs", 10);
   engine_->Stats("app", "jobs");
   engine_->DlqList("app", "jobs", 10);
-  engine_->ReadyCount("app", "jobs");
   clock_.Advance(60'000);
   engine_->Tick();
   EXPECT_EQ(sink_.records.size(), 9u);
@@ -507,7 +542,7 @@ TEST_F(QueueEngineTest, TickWorkIsBoundedByItsBudget) {
   EXPECT_LE(*engine_->NextDueMs(), clock_.NowMs());
   EXPECT_TRUE(engine_->Tick(4).more);
   EXPECT_FALSE(engine_->Tick(4).more);
-  EXPECT_EQ(engine_->ReadyCount("app", "jobs"), 10u);
+  EXPECT_EQ(StatsOf().ready, 10u);
 }
 
 TEST_F(QueueEngineTest, LargeQueueKeepsOrderAndReleasesAckedMessages) {
