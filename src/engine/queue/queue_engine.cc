@@ -168,9 +168,7 @@ Result QueueEngine::EnqueueBatch(std::string_view ns, std::string_view name,
 
 Result QueueEngine::Push(std::string_view ns, std::string_view name,
                          std::span<const EnqueueItem> items, ChangeSink& changes) {
-  if (Result r = AddMessages(ns, name, items, changes, nullptr); !r.ok()) return r;
-  // AddMessages settled the queue to now, so its ready count is current.
-  return Result::Ok(CountBody{state_->Find(ns, name)->queue.counts().ready});
+  return AddMessages(ns, name, items, changes, nullptr);
 }
 
 Result QueueEngine::AddMessages(std::string_view ns, std::string_view name,
@@ -218,7 +216,7 @@ Result QueueEngine::AddMessages(std::string_view ns, std::string_view name,
   if (!any_new) s.AfterChange(slot);  // Commit keeps the bookkeeping in step otherwise
   s.new_messages = std::move(change.messages);
   if (!committed) return Result::Error(Status::kInternal, "queue state rejected an enqueue");
-  return Result::Ok();
+  return Result::Ok(CountBody{q.counts().ready});  // settled to now above, so current
 }
 
 // ---- Consumers ----------------------------------------------------------------------------

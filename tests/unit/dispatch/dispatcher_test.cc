@@ -2,8 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include "flod/core/clock.h"
 #include "flod/core/shard_key.h"
 #include "flod/dispatch/handler_table.h"
+#include "flod/dispatch/shard_context.h"
 
 namespace flod::dispatch {
 namespace {
@@ -87,6 +89,67 @@ TEST(DispatcherTest, OtherFanOutPartsAreTheWholeRequest) {
   Request mget = Make(Op::kKvMget, "");
   mget.args.keys = {"a", "b", "c"};
   EXPECT_EQ(PartFor(mget, 1, 3).args.keys.size(), 3u);
+}
+
+// ---- Queue push (Redis LPUSH) through the real handlers -----------------------------------
+
+class CountingSink final : public ChangeSink {
+ public:
+  void Append(uint16_t, std::string_view) override { ++records; }
+  int records = 0;
+};
+
+class QueuePushTest : public ::testing::Test {
+ protected:
+  Request Push(std::vector<std::string> values) {
+    Request request = Make(Op::kQueuePush, "jobs");
+    if (values.size() == 1) {
+      request.value = values.front();
+    } else {
+      request.args.values = std::move(values);
+    }
+    return request;
+  }
+
+  ManualClock clock_;
+  CountingSink sink_;
+  ShardContext shard_{0, 1, clock_, sink_};
+};
+
+TEST_F(QueuePushTest, AnswersTheReadyCountForOneValueAndForABatch) {
+  Request one_value = Push({"a"});
+  Result one = Execute(shard_, one_value);
+  ASSERT_TRUE(one.ok());
+  EXPECT_EQ(std::get<CountBody>(one.body).count, 1u);
+  Request two_values = Push({"b", "c"});
+  Result batch = Execute(shard_, two_values);
+  ASSERT_TRUE(batch.ok());
+  EXPECT_EQ(std::get<CountBody>(batch.body).count, 3u);
+  EXPECT_EQ(sink_.records, 2);
+}
+
+TEST_F(QueuePushTest, OneValueMayCarryADedupKey) {
+  Request first = Push({"a"});
+  first.options.dedup_key = "order-1";
+  Request again = first;
+  ASSERT_TRUE(Execute(shard_, first).ok());
+  Result repeated = Execute(shard_, again);
+  ASSERT_TRUE(repeated.ok());
+  EXPECT_EQ(std::get<CountBody>(repeated.body).count, 1u);
+  EXPECT_EQ(sink_.records, 1);
+}
+
+TEST_F(QueuePushTest, ABatchWithADedupKeyIsRefusedAndWritesNothing) {
+  for (Op op : {Op::kQueuePush, Op::kQueueBatchEnqueue}) {
+    Request batch = Push({"a", "b"});
+    batch.op = op;
+    batch.options.dedup_key = "order-1";
+    Result result = Execute(shard_, batch);
+    EXPECT_EQ(result.status, Status::kBadRequest) << NameOf(op);
+    EXPECT_EQ(result.message, "dedup_key is per message: enqueue it alone") << NameOf(op);
+  }
+  EXPECT_EQ(sink_.records, 0);
+  EXPECT_FALSE(shard_.queue.Exists("default", "jobs"));
 }
 
 }  // namespace

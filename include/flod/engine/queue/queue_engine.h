@@ -149,7 +149,8 @@ class QueueEngine {
   void WriteSnapshot(ChangeSink& changes) const;
 
  private:
-  // EnqueueBatch's work; the seq of each item goes to `seqs` when given.
+  // The work of EnqueueBatch and Push; the seq of each item goes to `seqs` when given.
+  // CountBody with the queue's ready messages after the enqueue.
   Result AddMessages(std::string_view ns, std::string_view name, std::span<const EnqueueItem> items,
                      ChangeSink& changes, std::vector<uint64_t>* seqs);
 
