@@ -114,6 +114,7 @@ void Connection::OnReadError(const boost::system::error_code& error) {
 }
 
 void Connection::ProcessInput() {
+  const RequestClock::Scope one_reading(shard_.clock());
   processing_ = true;
   if (session_ || ChooseSession()) {
     if (session_) {

@@ -39,7 +39,9 @@ Shard::Shard(uint32_t id, uint32_t count, const ServerConfig& config, const Cloc
       context_(id, count, clock_, *log_),
       waiters_([this](const Waiters::Parked& parked) { OnDeadline(parked); }),
       maintenance_timer_(io_),
-      due_timer_(io_) {}
+      due_timer_(io_) {
+  context_.anyone_waits = false;  // kept in step by Park and Unpark
+}
 
 Shard::~Shard() { Join(); }
 
@@ -183,6 +185,7 @@ void Shard::Accept(std::vector<Call*>& batch) {
 }
 
 void Shard::DrainInbox() {
+  const RequestClock::Scope one_reading(clock_);
   std::vector<Call*> batch;
   {
     std::lock_guard lock(inbox_mu_);
@@ -205,6 +208,13 @@ void Shard::Park(CallPtr call) {
   const uint32_t wait_ms = WaitMsOf(call->request);
   const dispatch::WakeKey key = WakeKeyOf(call->request);
   waiters_.Park(key, std::make_shared<ParkedCall>(io_, std::move(call)), wait_ms);
+  context_.anyone_waits = true;
+}
+
+CallPtr Shard::Unpark(const Waiters::Parked& parked) {
+  CallPtr call = waiters_.Finish(parked);
+  context_.anyone_waits = waiters_.size() > 0;
+  return call;
 }
 
 void Shard::RetryParked(const Waiters::Parked& parked) {
@@ -212,12 +222,12 @@ void Shard::RetryParked(const Waiters::Parked& parked) {
   if (parked->call->Abandoned()) {
     // Nobody to answer: give up before it takes anything. The call still goes back, so the
     // connection's count of requests in flight comes back to zero and it can close.
-    Complete(waiters_.Finish(parked), Result::Error(Status::kUnavailable, "connection closed"));
+    Complete(Unpark(parked), Result::Error(Status::kUnavailable, "connection closed"));
     return;
   }
   Result result = Execute(parked->call->request);
   if (result.status == Status::kPending) return;
-  Complete(waiters_.Finish(parked), std::move(result));
+  Complete(Unpark(parked), std::move(result));
 }
 
 void Shard::DropAbandonedWaiters() {
@@ -241,7 +251,6 @@ void Shard::RetryWoken() {
   for (int round = 0; round < kMaxWakeRounds && !context_.woken.empty(); ++round) {
     std::vector<dispatch::WakeKey> keys = std::move(context_.woken);
     context_.woken.clear();
-    if (waiters_.size() == 0) continue;
     for (const dispatch::WakeKey& key : keys) {
       for (const Waiters::Parked& parked : waiters_.WaitingOn(key)) RetryParked(parked);
     }

@@ -37,6 +37,9 @@ class Shard {
   uint32_t id() const { return context_.shard_id; }
   boost::asio::io_context& io() { return io_; }
   dispatch::ShardContext& context() { return context_; }
+  // The engines' clock. A RequestClock::Scope on it around a batch of requests (one read of
+  // a connection) gives the whole batch one clock reading.
+  RequestClock& clock() { return clock_; }
   ShardLog& log() { return *log_; }
 
   // Any thread. Starts / joins the shard's thread.
@@ -94,6 +97,8 @@ class Shard {
   void EndTurn();
   void FlushLog();
   void Park(CallPtr call);
+  // Takes a parked call back out of waiters_ (it is answered now).
+  CallPtr Unpark(const Waiters::Parked& parked);
   void FlushOutboxes();
   void DrainInbox();
   void RetryParked(const Waiters::Parked& parked);
@@ -112,7 +117,7 @@ class Shard {
   boost::asio::io_context io_{1};
   boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work_;
   std::unique_ptr<ShardLog> log_;
-  RequestClock clock_;  // the engines' clock: one reading per request (Run, RetryParked)
+  RequestClock clock_;  // the engines' clock: one reading per request or batch (see clock())
   dispatch::ShardContext context_;
   Waiters waiters_;
   boost::asio::steady_timer maintenance_timer_;

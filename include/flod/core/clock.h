@@ -19,10 +19,12 @@ class SystemClock final : public Clock {
   int64_t NowMs() const override;
 };
 
-// Reads its source once per request, as Redis reads the time once per command: within a
-// Scope every NowMs() answers the first reading (so the ten keys of one MSET share a
-// timestamp and cost one clock read, and a request that never asks costs none); outside any
-// Scope it reads the source each time. One thread only.
+// Reads its source once per Scope: within one every NowMs() answers the first reading (so the
+// ten keys of one MSET share a timestamp and cost one clock read, and work that never asks
+// costs none); outside any Scope it reads the source each time. Scopes nest; the outermost
+// one decides. A shard opens one per request and one around each batch of requests read or
+// received together, which then share a timestamp as the commands of one Redis event-loop
+// turn do. One thread only.
 class RequestClock final : public Clock {
  public:
   explicit RequestClock(const Clock& source) : source_(source) {}

@@ -30,11 +30,13 @@ struct ShardContext {
 
   // Marks `name` as changed; waiters parked on it run again after the current request.
   void Wake(Family family, std::string_view ns, std::string_view name) {
-    woken.push_back(WakeKey{family, std::string(ns), std::string(name)});
+    if (anyone_waits) woken.push_back(WakeKey{family, std::string(ns), std::string(name)});
   }
 
   // Marks everything of a family as changed (e.g. after a transaction commit).
-  void WakeFamily(Family family) { woken.push_back(WakeKey{family, {}, {}}); }
+  void WakeFamily(Family family) {
+    if (anyone_waits) woken.push_back(WakeKey{family, {}, {}});
+  }
 
   const uint32_t shard_id;
   const uint32_t shard_count;
@@ -44,6 +46,9 @@ struct ShardContext {
   engine::QueueEngine queue;
   engine::StreamEngine stream;
   std::vector<WakeKey> woken;
+  // The host clears this while nothing is parked on the shard: a wake would find nobody, and
+  // recording one costs a copy of the name on every write.
+  bool anyone_waits = true;
 };
 
 }  // namespace flod::dispatch

@@ -152,5 +152,30 @@ TEST_F(QueuePushTest, ABatchWithADedupKeyIsRefusedAndWritesNothing) {
   EXPECT_FALSE(shard_.queue.Exists("default", "jobs"));
 }
 
+// ---- Wakes: what a write records for parked requests -------------------------------------
+
+TEST_F(QueuePushTest, AWriteRecordsAWakeOfItsNameWhileSomeoneWaits) {
+  Request push = Push({"a"});
+  push.ns = "app";
+  ASSERT_TRUE(Execute(shard_, push).ok());
+  EXPECT_EQ(shard_.woken, (std::vector<WakeKey>{{Family::kQueue, "app", "jobs"}}));
+}
+
+TEST_F(QueuePushTest, AWriteRecordsNoWakeWhileNobodyWaits) {
+  shard_.anyone_waits = false;
+  Request push = Push({"a"});
+  ASSERT_TRUE(Execute(shard_, push).ok());
+  EXPECT_TRUE(shard_.woken.empty());
+}
+
+TEST_F(QueuePushTest, AReadRecordsNoWake) {
+  Request push = Push({"a"});
+  ASSERT_TRUE(Execute(shard_, push).ok());
+  shard_.woken.clear();
+  Request stats = Make(Op::kQueueStats, "jobs");
+  ASSERT_TRUE(Execute(shard_, stats).ok());
+  EXPECT_TRUE(shard_.woken.empty());
+}
+
 }  // namespace
 }  // namespace flod::dispatch
