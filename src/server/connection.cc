@@ -152,11 +152,21 @@ bool Connection::ChooseSession() {
   return true;
 }
 
+Request& Connection::NextRequest() {
+  if (!next_call_) next_call_ = shard_.calls().Take();
+  return next_call_->request;
+}
+
 void Connection::Submit(Request&& request, std::function<void(Result&&)> on_result) {
+  NextRequest() = std::move(request);
+  SubmitNext(std::move(on_result));
+}
+
+void Connection::SubmitNext(std::function<void(Result&&)> on_result) {
+  NextRequest();  // a session may submit without having asked for the request
+  CallPtr call = std::move(next_call_);  // taken first: the result may come back in here
   ++in_flight_;
   shard_.RequestStarted();
-  CallPtr call = shard_.calls().Take();
-  call->request = std::move(request);
   call->origin_shard = shard_.id();
   call->connection = shared_from_this();
   call->done = std::move(on_result);

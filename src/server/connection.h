@@ -32,8 +32,13 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void Start();
   // Starts serving a connection that moved here from another shard (see Migrate).
   void Resume(std::unique_ptr<Session> session, std::string input, size_t input_size);
-  // Sends `request` to its owner shard; `on_result` runs on this connection's thread, and
-  // only while the connection is open.
+  // The request SubmitNext sends: a pooled call's, filled in place by the session. It holds
+  // stale values until the session starts it over.
+  Request& NextRequest();
+  // Sends NextRequest() to its owner shard; `on_result` runs on this connection's thread,
+  // and only while the connection is open.
+  void SubmitNext(std::function<void(Result&&)> on_result);
+  // SubmitNext for a request built elsewhere.
   void Submit(Request&& request, std::function<void(Result&&)> on_result);
   // A call of ours came back (this thread).
   void Finish(CallPtr call);
@@ -82,6 +87,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   bool socket_closed_ = false;
   bool write_posted_ = false;  // a Write is queued for the end of this loop turn
   std::unique_ptr<Session> session_;
+  CallPtr next_call_;  // holds NextRequest(); taken from the shard's pool when first asked
   boost::asio::steady_timer sniff_timer_;
 
   std::string input_;

@@ -49,12 +49,14 @@ size_t RespSession::OnInput(std::string_view input) {
   return consumed;
 }
 
-void RespSession::Submit(Request&& request, std::function<void(Result&&)> done) {
-  if (std::optional<Result> invalid = dispatch::Validate(request)) {
+Request& RespSession::NextRequest() { return connection().NextRequest(); }
+
+void RespSession::SubmitNext(std::function<void(Result&&)> done) {
+  if (std::optional<Result> invalid = dispatch::Validate(connection().NextRequest())) {
     done(std::move(*invalid));
     return;
   }
-  connection().Submit(std::move(request), std::move(done));
+  connection().SubmitNext(std::move(done));
 }
 
 std::string& RespSession::Output() { return connection().output(); }

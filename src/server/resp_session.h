@@ -24,7 +24,8 @@ class RespSession final : public Session, public codec::resp::RespHost {
   size_t OnInput(std::string_view input) override;
 
   // RespHost
-  void Submit(Request&& request, std::function<void(Result&&)> done) override;
+  Request& NextRequest() override;
+  void SubmitNext(std::function<void(Result&&)> done) override;
   std::string& Output() override;
   void CloseAfterWrite() override;
   codec::resp::ServerFacts Facts() const override;

@@ -56,6 +56,7 @@ struct Options {
   // Redis keeps one value per key; Flo keeps KV keys, queues and streams apart. RESP sets
   // this so a name held by another engine answers kWrongType (dispatch/name_types.h).
   bool one_type_per_name = false;
+  bool operator==(const Options&) const = default;
 };
 
 }  // namespace flod

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -32,6 +33,7 @@ struct RequestArgs {
   uint32_t partition_count = 1;    // stream create
   // stream batch append: headers of the record whose payload is values[i]
   std::vector<std::vector<std::pair<std::string, std::string>>> headers;
+  bool operator==(const RequestArgs&) const = default;
 };
 
 // State a parked request keeps between runs of its handler (see dispatch/waiters).
@@ -40,6 +42,7 @@ struct WaitState {
   bool armed = false;       // the handler recorded what it waits for
   uint64_t observed = 0;    // handler-defined, e.g. the version a watch started from
   uint64_t observed2 = 0;
+  bool operator==(const WaitState&) const = default;
 };
 
 struct Request {
@@ -50,6 +53,11 @@ struct Request {
   Options options;
   RequestArgs args;
   WaitState wait;
+
+  // Makes this the request Request{} would be, for `new_op` on `new_key`, keeping the room its
+  // strings and vectors already have: a pooled request is filled again without allocating.
+  void Restart(Op new_op, std::string_view new_key);
+  bool operator==(const Request&) const = default;
 };
 
 }  // namespace flod

@@ -73,9 +73,14 @@ Request MakeRequest(Op op, std::string_view key) {
 }
 
 Request MakeTypedRequest(Op op, std::string_view key) {
-  Request request = MakeRequest(op, key);
-  request.options.one_type_per_name = true;
+  Request request;
+  StartTypedRequest(request, op, key);
   return request;
+}
+
+void StartTypedRequest(Request& request, Op op, std::string_view key) {
+  request.Restart(op, key);
+  request.options.one_type_per_name = true;
 }
 
 std::string WrongArityMessage(const CommandSpec& spec) {

@@ -36,6 +36,8 @@ Request MakeRequest(Op op, std::string_view key);
 // The same for commands of one Redis type (string, JSON, list, stream): the name must not
 // hold a value of another engine (Options::one_type_per_name), else -WRONGTYPE.
 Request MakeTypedRequest(Op op, std::string_view key);
+// Starts `request` (a builder's, which may hold a previous command) over as MakeTypedRequest.
+void StartTypedRequest(Request& request, Op op, std::string_view key);
 
 // "ERR wrong number of arguments for 'get' command".
 std::string WrongArityMessage(const CommandSpec& spec);

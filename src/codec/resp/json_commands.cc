@@ -31,7 +31,7 @@ bool BuildJsonGet(CommandContext&, Args args, BuiltCommand& built, RespWriter& o
     return false;
   }
   const std::string_view path = args.size() == 3 ? args[2] : std::string_view(".");
-  built.request = MakeTypedRequest(Op::kKvJsonGet, args[1]);
+  StartTypedRequest(built.request, Op::kKvJsonGet, args[1]);
   built.request.args.path = EnginePath(path);
   built.note.mode = StyleOf(path);
   return true;
@@ -59,7 +59,7 @@ void ReplyJsonGet(CommandContext&, const ReplyNote& note, Result& result, RespWr
 }
 
 bool BuildJsonSet(CommandContext&, Args args, BuiltCommand& built, RespWriter& out) {
-  built.request = MakeTypedRequest(Op::kKvJsonSet, args[1]);
+  StartTypedRequest(built.request, Op::kKvJsonSet, args[1]);
   Request& request = built.request;
   request.args.path = EnginePath(args[2]);
   request.value.assign(args[3].data(), args[3].size());
@@ -98,7 +98,7 @@ bool BuildJsonDel(CommandContext&, Args args, BuiltCommand& built, RespWriter& o
     out.Error(kErrSyntax);
     return false;
   }
-  built.request = MakeTypedRequest(Op::kKvJsonDel, args[1]);
+  StartTypedRequest(built.request, Op::kKvJsonDel, args[1]);
   built.request.args.path = EnginePath(args.size() == 3 ? args[2] : std::string_view("$"));
   return true;
 }

@@ -61,7 +61,7 @@ std::vector<std::string> KeysFrom(Args args, size_t first) {
 }
 
 bool BuildIncrement(Args args, int64_t delta, BuiltCommand& built) {
-  built.request = MakeTypedRequest(Op::kKvIncr, args[1]);
+  StartTypedRequest(built.request, Op::kKvIncr, args[1]);
   built.request.args.delta = delta;
   return true;
 }
@@ -85,10 +85,10 @@ bool BuildExpireIn(Args args, bool seconds, std::string_view name, BuiltCommand&
   }
   const int64_t ttl_ms = seconds ? *amount * 1000 : *amount;
   if (ttl_ms <= 0) {
-    built.request = MakeRequest(Op::kKvDelete, args[1]);
+    built.request.Restart(Op::kKvDelete, args[1]);
     return true;
   }
-  built.request = MakeRequest(Op::kKvTouch, args[1]);
+  built.request.Restart(Op::kKvTouch, args[1]);
   built.request.options.ttl_ms = static_cast<uint64_t>(ttl_ms);
   return true;
 }
@@ -111,7 +111,7 @@ bool BuildFlush(Args args, std::string_view ns, BuiltCommand& built, RespWriter&
     out.Error(kErrSyntax);
     return false;
   }
-  built.request = MakeRequest(Op::kKvClear, {});
+  built.request.Restart(Op::kKvClear, {});
   built.request.ns.assign(ns.data(), ns.size());
   return true;
 }
@@ -121,7 +121,7 @@ bool BuildFlush(Args args, std::string_view ns, BuiltCommand& built, RespWriter&
 // ---- Strings ---------------------------------------------------------------------------------
 
 bool BuildGet(CommandContext&, Args args, BuiltCommand& built, RespWriter&) {
-  built.request = MakeTypedRequest(Op::kKvGet, args[1]);
+  StartTypedRequest(built.request, Op::kKvGet, args[1]);
   return true;
 }
 
@@ -136,7 +136,7 @@ void ReplyGet(CommandContext&, const ReplyNote&, Result& result, RespWriter& out
 }
 
 bool BuildSet(CommandContext&, Args args, BuiltCommand& built, RespWriter& out) {
-  built.request = MakeTypedRequest(Op::kKvPut, args[1]);
+  StartTypedRequest(built.request, Op::kKvPut, args[1]);
   if (!ParseSetOptions(args, built.request.options, out)) return false;
   built.request.value.assign(args[2].data(), args[2].size());
   built.note.mode = built.request.options.return_old ? kNoteWithGet : 0;
@@ -161,7 +161,7 @@ void ReplySet(CommandContext&, const ReplyNote& note, Result& result, RespWriter
 }
 
 bool BuildMget(CommandContext&, Args args, BuiltCommand& built, RespWriter&) {
-  built.request = MakeRequest(Op::kKvMget, {});
+  built.request.Restart(Op::kKvMget, {});
   built.request.args.keys = KeysFrom(args, 1);
   return true;
 }
@@ -184,7 +184,7 @@ bool BuildMset(CommandContext&, Args args, BuiltCommand& built, RespWriter& out)
     out.Error("ERR wrong number of arguments for 'mset' command");
     return false;
   }
-  built.request = MakeRequest(Op::kKvMset, {});
+  built.request.Restart(Op::kKvMset, {});
   RequestArgs& request_args = built.request.args;
   request_args.keys.reserve(args.size() / 2);
   request_args.values.reserve(args.size() / 2);
@@ -208,9 +208,9 @@ void ReplyOk(CommandContext&, const ReplyNote&, Result& result, RespWriter& out)
 // One key goes to its owner shard alone; several fan out.
 bool BuildDel(CommandContext&, Args args, BuiltCommand& built, RespWriter&) {
   if (args.size() == 2) {
-    built.request = MakeRequest(Op::kKvDelete, args[1]);
+    built.request.Restart(Op::kKvDelete, args[1]);
   } else {
-    built.request = MakeRequest(Op::kKvDeleteMany, {});
+    built.request.Restart(Op::kKvDeleteMany, {});
     built.request.args.keys = KeysFrom(args, 1);
   }
   return true;
@@ -230,9 +230,9 @@ void ReplyDel(CommandContext&, const ReplyNote&, Result& result, RespWriter& out
 
 bool BuildExists(CommandContext&, Args args, BuiltCommand& built, RespWriter&) {
   if (args.size() == 2) {
-    built.request = MakeRequest(Op::kKvExists, args[1]);
+    built.request.Restart(Op::kKvExists, args[1]);
   } else {
-    built.request = MakeRequest(Op::kKvExistsMany, {});
+    built.request.Restart(Op::kKvExistsMany, {});
     built.request.args.keys = KeysFrom(args, 1);
   }
   return true;
@@ -310,7 +310,7 @@ void ReplyExpire(CommandContext&, const ReplyNote&, Result& result, RespWriter& 
 }
 
 bool BuildKeyInfo(CommandContext&, Args args, BuiltCommand& built, RespWriter&) {
-  built.request = MakeRequest(Op::kKvKeyInfo, args[1]);
+  built.request.Restart(Op::kKvKeyInfo, args[1]);
   return true;
 }
 
@@ -330,7 +330,7 @@ void ReplyPttl(CommandContext&, const ReplyNote&, Result& result, RespWriter& ou
 }
 
 bool BuildPersist(CommandContext&, Args args, BuiltCommand& built, RespWriter&) {
-  built.request = MakeRequest(Op::kKvPersist, args[1]);
+  built.request.Restart(Op::kKvPersist, args[1]);
   return true;
 }
 
@@ -344,7 +344,7 @@ void ReplyPersist(CommandContext&, const ReplyNote&, Result& result, RespWriter&
 // ---- Keyspace --------------------------------------------------------------------------------
 
 bool BuildDbSize(CommandContext&, Args, BuiltCommand& built, RespWriter&) {
-  built.request = MakeRequest(Op::kKvCount, {});
+  built.request.Restart(Op::kKvCount, {});
   return true;
 }
 
@@ -355,7 +355,7 @@ void ReplyDbSize(CommandContext&, const ReplyNote&, Result& result, RespWriter& 
 }
 
 bool BuildKeys(CommandContext&, Args args, BuiltCommand& built, RespWriter&) {
-  built.request = MakeRequest(Op::kKvKeys, {});
+  built.request.Restart(Op::kKvKeys, {});
   built.request.args.pattern.assign(args[1].data(), args[1].size());
   return true;
 }
@@ -377,7 +377,7 @@ bool BuildScan(CommandContext& context, Args args, BuiltCommand& built, RespWrit
     out.Error(kErrInvalidCursor);
     return false;
   }
-  built.request = MakeRequest(Op::kKvScan, {});
+  built.request.Restart(Op::kKvScan, {});
   Request& request = built.request;
   request.args.cursor = std::move(*after);
   request.options.keys_only = true;

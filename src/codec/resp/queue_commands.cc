@@ -84,7 +84,7 @@ void WriteQueueMessage(const QueueMessage& message, RespWriter& out) {
 // ---- LPUSH, RPOP, LLEN -------------------------------------------------------------------
 
 bool BuildLpush(CommandContext&, Args args, BuiltCommand& built, RespWriter&) {
-  built.request = MakeTypedRequest(Op::kQueuePush, args[1]);
+  StartTypedRequest(built.request, Op::kQueuePush, args[1]);
   if (args.size() == 3) {
     built.request.value.assign(args[2].data(), args[2].size());
   } else {
@@ -100,7 +100,7 @@ void ReplyLpush(CommandContext&, const ReplyNote&, Result& result, RespWriter& o
 }
 
 bool BuildRpop(CommandContext&, Args args, BuiltCommand& built, RespWriter& out) {
-  built.request = MakeTypedRequest(Op::kQueueDequeue, args[1]);
+  StartTypedRequest(built.request, Op::kQueueDequeue, args[1]);
   built.note.text = std::string(args[1]);
   if (args.size() > 3) {
     out.Error(kErrSyntax);
@@ -113,7 +113,7 @@ bool BuildRpop(CommandContext&, Args args, BuiltCommand& built, RespWriter& out)
     built.request.options.count = static_cast<uint32_t>(std::min<uint64_t>(count, UINT32_MAX));
     if (count == 0) {
       // Nothing to lease: only whether the queue exists decides between [] and nil.
-      built.request = MakeTypedRequest(Op::kQueueStats, args[1]);
+      StartTypedRequest(built.request, Op::kQueueStats, args[1]);
       built.note.mode = kNoteZeroCount;
     }
   }
@@ -138,7 +138,7 @@ void ReplyRpop(CommandContext& context, const ReplyNote& note, Result& result, R
 }
 
 bool BuildLlen(CommandContext&, Args args, BuiltCommand& built, RespWriter&) {
-  built.request = MakeTypedRequest(Op::kQueueStats, args[1]);
+  StartTypedRequest(built.request, Op::kQueueStats, args[1]);
   return true;
 }
 
@@ -152,7 +152,7 @@ void ReplyLlen(CommandContext&, const ReplyNote&, Result& result, RespWriter& ou
 
 // QACK queue [seq ...]
 bool BuildQack(CommandContext& context, Args args, BuiltCommand& built, RespWriter& out) {
-  built.request = MakeTypedRequest(Op::kQueueAck, args[1]);
+  StartTypedRequest(built.request, Op::kQueueAck, args[1]);
   size_t i = 0;
   if (!SeqsOrRemembered(context, args, i, built.request, /*forget=*/true, out)) return false;
   if (i != args.size()) {
@@ -164,7 +164,7 @@ bool BuildQack(CommandContext& context, Args args, BuiltCommand& built, RespWrit
 
 // QNACK queue [seq ...] [DLQ] [DELAY ms]
 bool BuildQnack(CommandContext& context, Args args, BuiltCommand& built, RespWriter& out) {
-  built.request = MakeTypedRequest(Op::kQueueNack, args[1]);
+  StartTypedRequest(built.request, Op::kQueueNack, args[1]);
   size_t i = 0;
   if (!SeqsOrRemembered(context, args, i, built.request, /*forget=*/true, out)) return false;
   for (; i < args.size(); ++i) {
@@ -184,7 +184,7 @@ bool BuildQnack(CommandContext& context, Args args, BuiltCommand& built, RespWri
 
 // QTOUCH queue [seq ...] [VISIBILITY ms]
 bool BuildQtouch(CommandContext& context, Args args, BuiltCommand& built, RespWriter& out) {
-  built.request = MakeTypedRequest(Op::kQueueTouch, args[1]);
+  StartTypedRequest(built.request, Op::kQueueTouch, args[1]);
   size_t i = 0;
   if (!SeqsOrRemembered(context, args, i, built.request, /*forget=*/false, out)) return false;
   if (i + 2 == args.size() && EqualsIgnoreCase(args[i], "VISIBILITY")) {
@@ -200,17 +200,17 @@ bool BuildQtouch(CommandContext& context, Args args, BuiltCommand& built, RespWr
 }
 
 bool BuildQrequeue(CommandContext&, Args args, BuiltCommand& built, RespWriter& out) {
-  built.request = MakeTypedRequest(Op::kQueueDlqRequeue, args[1]);
+  StartTypedRequest(built.request, Op::kQueueDlqRequeue, args[1]);
   return SeqsOnly(args, built.request, out);
 }
 
 bool BuildQdlqdel(CommandContext&, Args args, BuiltCommand& built, RespWriter& out) {
-  built.request = MakeTypedRequest(Op::kQueueDlqDelete, args[1]);
+  StartTypedRequest(built.request, Op::kQueueDlqDelete, args[1]);
   return SeqsOnly(args, built.request, out);
 }
 
 bool BuildQpurge(CommandContext&, Args args, BuiltCommand& built, RespWriter&) {
-  built.request = MakeTypedRequest(Op::kQueuePurge, args[1]);
+  StartTypedRequest(built.request, Op::kQueuePurge, args[1]);
   return true;
 }
 
@@ -224,7 +224,7 @@ void ReplyQueueCount(CommandContext&, const ReplyNote&, Result& result, RespWrit
 
 // QPEEK queue [COUNT n]
 bool BuildQpeek(CommandContext&, Args args, BuiltCommand& built, RespWriter& out) {
-  built.request = MakeTypedRequest(Op::kQueuePeek, args[1]);
+  StartTypedRequest(built.request, Op::kQueuePeek, args[1]);
   if (args.size() == 2) return true;
   uint64_t count = 0;
   if (args.size() != 4 || !EqualsIgnoreCase(args[2], "COUNT")) {
@@ -238,7 +238,7 @@ bool BuildQpeek(CommandContext&, Args args, BuiltCommand& built, RespWriter& out
 
 // QDLQ queue [LIMIT n]
 bool BuildQdlq(CommandContext&, Args args, BuiltCommand& built, RespWriter& out) {
-  built.request = MakeTypedRequest(Op::kQueueDlqList, args[1]);
+  StartTypedRequest(built.request, Op::kQueueDlqList, args[1]);
   if (args.size() == 2) return true;
   uint64_t limit = 0;
   if (args.size() != 4 || !EqualsIgnoreCase(args[2], "LIMIT")) {
@@ -258,7 +258,7 @@ void ReplyQueueMessages(CommandContext&, const ReplyNote&, Result& result, RespW
 }
 
 bool BuildQstats(CommandContext&, Args args, BuiltCommand& built, RespWriter&) {
-  built.request = MakeTypedRequest(Op::kQueueStats, args[1]);
+  StartTypedRequest(built.request, Op::kQueueStats, args[1]);
   return true;
 }
 
@@ -280,7 +280,7 @@ void ReplyQstats(CommandContext&, const ReplyNote&, Result& result, RespWriter& 
 }
 
 bool BuildQlist(CommandContext&, Args, BuiltCommand& built, RespWriter&) {
-  built.request = MakeRequest(Op::kQueueList, {});
+  built.request.Restart(Op::kQueueList, {});
   return true;
 }
 

@@ -200,7 +200,7 @@ void RespProcessor::Execute(std::span<const std::string_view> args) {
     StartFlow(std::move(flow));
     return;
   }
-  BuiltCommand built;
+  BuiltCommand built{host_.NextRequest(), {}};
   if (!handler.build(context_, args, built, error_out)) {
     ReadySink().append(error);
     return;
@@ -225,8 +225,7 @@ void RespProcessor::Submit(const CommandSpec& spec, BuiltCommand&& built) {
     blocked_ = true;
     blocked_seq_ = seq;
   }
-  host_.Submit(std::move(built.request),
-               [this, seq](Result&& result) { Complete(seq, result); });
+  host_.SubmitNext([this, seq](Result&& result) { Complete(seq, result); });
 }
 
 void RespProcessor::Complete(uint64_t seq, Result& result) {

@@ -111,7 +111,7 @@ bool BuildPing(CommandContext&, Args args, BuiltCommand& built, RespWriter& out)
     out.Error("ERR wrong number of arguments for 'ping' command");
     return false;
   }
-  built.request = MakeRequest(Op::kPing, {});
+  built.request.Restart(Op::kPing, {});
   if (args.size() == 2) {
     built.note.mode = kPingWithMessage;
     built.note.text.assign(args[1].data(), args[1].size());
@@ -126,7 +126,7 @@ void ReplyPing(CommandContext&, const ReplyNote& note, Result& result, RespWrite
 }
 
 bool BuildInfo(CommandContext&, Args args, BuiltCommand& built, RespWriter&) {
-  built.request = MakeRequest(Op::kKvCount, {});
+  built.request.Restart(Op::kKvCount, {});
   for (size_t i = 1; i < args.size(); ++i) {
     built.note.text.append(args[i].data(), args[i].size());
     built.note.text.push_back(' ');

@@ -137,7 +137,7 @@ std::string NoGroupMessage(std::string_view key, std::string_view group) {
 // ---- XADD, XLEN, XTRIM -----------------------------------------------------------------
 
 bool BuildXadd(CommandContext&, Args args, BuiltCommand& built, RespWriter& out) {
-  built.request = MakeTypedRequest(Op::kStreamAdd, args[1]);
+  StartTypedRequest(built.request, Op::kStreamAdd, args[1]);
   Options& options = built.request.options;
   size_t i = 2;
   for (; i < args.size(); ++i) {
@@ -180,7 +180,7 @@ void ReplyXadd(CommandContext&, const ReplyNote& note, Result& result, RespWrite
 }
 
 bool BuildXlen(CommandContext&, Args args, BuiltCommand& built, RespWriter&) {
-  built.request = MakeTypedRequest(Op::kStreamInfo, args[1]);
+  StartTypedRequest(built.request, Op::kStreamInfo, args[1]);
   return true;
 }
 
@@ -192,7 +192,7 @@ void ReplyXlen(CommandContext&, const ReplyNote&, Result& result, RespWriter& ou
 }
 
 bool BuildXtrim(CommandContext&, Args args, BuiltCommand& built, RespWriter& out) {
-  built.request = MakeTypedRequest(Op::kStreamTrim, args[1]);
+  StartTypedRequest(built.request, Op::kStreamTrim, args[1]);
   size_t i = 2;
   if (!IsTrimOption(args[i])) {
     out.Error(kErrSyntax);
@@ -215,7 +215,7 @@ void ReplyXtrim(CommandContext&, const ReplyNote&, Result& result, RespWriter& o
 // ---- XACK, XPENDING ----------------------------------------------------------------------
 
 bool BuildXack(CommandContext&, Args args, BuiltCommand& built, RespWriter& out) {
-  built.request = MakeTypedRequest(Op::kStreamGroupAck, args[1]);
+  StartTypedRequest(built.request, Op::kStreamGroupAck, args[1]);
   built.request.args.group = std::string(args[2]);
   for (size_t i = 3; i < args.size(); ++i) {
     const std::optional<StreamId> id = IdOrReply(args[i], out);
@@ -234,7 +234,7 @@ void ReplyXack(CommandContext&, const ReplyNote&, Result& result, RespWriter& ou
 
 // XPENDING key group [[IDLE min-idle-time] start end count [consumer]]
 bool BuildXpending(CommandContext&, Args args, BuiltCommand& built, RespWriter& out) {
-  built.request = MakeTypedRequest(Op::kStreamGroupPending, args[1]);
+  StartTypedRequest(built.request, Op::kStreamGroupPending, args[1]);
   built.request.args.group = std::string(args[2]);
   built.note.text = NoGroupMessage(args[1], args[2]);
   if (args.size() == 3) {
@@ -288,7 +288,7 @@ void ReplyXpending(CommandContext&, const ReplyNote& note, Result& result, RespW
 
 // XCLAIM key group consumer min-idle-time id [id ...] [JUSTID]
 bool BuildXclaim(CommandContext&, Args args, BuiltCommand& built, RespWriter& out) {
-  built.request = MakeTypedRequest(Op::kStreamGroupClaim, args[1]);
+  StartTypedRequest(built.request, Op::kStreamGroupClaim, args[1]);
   built.request.args.group = std::string(args[2]);
   built.request.args.consumer = std::string(args[3]);
   built.note.text = NoGroupMessage(args[1], args[2]);
@@ -330,7 +330,7 @@ void ReplyXclaim(CommandContext&, const ReplyNote& note, Result& result, RespWri
 
 // XAUTOCLAIM key group consumer min-idle-time start [COUNT count] [JUSTID]
 bool BuildXautoclaim(CommandContext&, Args args, BuiltCommand& built, RespWriter& out) {
-  built.request = MakeTypedRequest(Op::kStreamGroupClaim, args[1]);
+  StartTypedRequest(built.request, Op::kStreamGroupClaim, args[1]);
   built.request.args.group = std::string(args[2]);
   built.request.args.consumer = std::string(args[3]);
   built.note.text = NoGroupMessage(args[1], args[2]);

@@ -17,10 +17,9 @@ constexpr std::string_view kGroupNeedsStream =
     "ERR The XGROUP subcommand requires the key to exist. Note that for CREATE you may want "
     "to use the MKSTREAM option to create an empty stream automatically.";
 
-Request GroupRequest(Op op, Args args) {
-  Request request = MakeTypedRequest(op, args[1]);
-  request.args.group = std::string(args[2]);
-  return request;
+void StartGroupRequest(Request& request, Op op, Args args) {
+  StartTypedRequest(request, op, args[1]);
+  request.args.group.assign(args[2]);
 }
 
 // Redis's "ENTRIESREAD n" (lag tracking) is accepted and has no effect.
@@ -167,7 +166,8 @@ class InfoStreamFlow final : public CommandFlow {
 // XGROUP CREATE key group id|$ [MKSTREAM] [ENTRIESREAD n]
 std::unique_ptr<CommandFlow> MakeXgroupCreate(CommandContext&, Args args, RespWriter& out) {
   args = args.subspan(1);
-  Request create = GroupRequest(Op::kStreamGroupCreate, args);
+  Request create;
+  StartGroupRequest(create, Op::kStreamGroupCreate, args);
   create.options.ack_timeout_ms = 0;
   create.options.max_deliver = 0;
   if (args[3] == "$") {
@@ -192,21 +192,22 @@ std::unique_ptr<CommandFlow> MakeXgroupCreate(CommandContext&, Args args, RespWr
 // XGROUP CREATECONSUMER key group consumer
 std::unique_ptr<CommandFlow> MakeXgroupCreateConsumer(CommandContext&, Args args, RespWriter&) {
   args = args.subspan(1);
-  Request join = GroupRequest(Op::kStreamGroupJoin, args);
+  Request join;
+  StartGroupRequest(join, Op::kStreamGroupJoin, args);
   join.args.consumer = std::string(args[3]);
   return std::make_unique<CreateConsumerFlow>(std::move(join), NoGroupMessage(args[1], args[2]));
 }
 
 bool BuildXgroupDestroy(CommandContext&, Args args, BuiltCommand& built, RespWriter&) {
   args = args.subspan(1);
-  built.request = GroupRequest(Op::kStreamGroupDelete, args);
+  StartGroupRequest(built.request, Op::kStreamGroupDelete, args);
   built.note.text = NoGroupMessage(args[1], args[2]);
   return true;
 }
 
 bool BuildXgroupDelConsumer(CommandContext&, Args args, BuiltCommand& built, RespWriter&) {
   args = args.subspan(1);
-  built.request = GroupRequest(Op::kStreamGroupDropConsumer, args);
+  StartGroupRequest(built.request, Op::kStreamGroupDropConsumer, args);
   built.request.args.consumer = std::string(args[3]);
   built.note.text = NoGroupMessage(args[1], args[2]);
   return true;
@@ -215,7 +216,7 @@ bool BuildXgroupDelConsumer(CommandContext&, Args args, BuiltCommand& built, Res
 // XGROUP SETID key group id|$ [ENTRIESREAD n]
 bool BuildXgroupSetId(CommandContext&, Args args, BuiltCommand& built, RespWriter& out) {
   args = args.subspan(1);
-  built.request = GroupRequest(Op::kStreamGroupSetCursor, args);
+  StartGroupRequest(built.request, Op::kStreamGroupSetCursor, args);
   built.note.text = NoGroupMessage(args[1], args[2]);
   if (args[3] == "$") {
     built.request.options.stream_tail = true;
@@ -255,7 +256,7 @@ std::unique_ptr<CommandFlow> MakeXinfoStream(CommandContext&, Args args, RespWri
 }
 
 bool BuildXinfoGroups(CommandContext&, Args args, BuiltCommand& built, RespWriter&) {
-  built.request = MakeTypedRequest(Op::kStreamGroupInfo, args[2]);
+  StartTypedRequest(built.request, Op::kStreamGroupInfo, args[2]);
   return true;
 }
 
@@ -278,7 +279,7 @@ void ReplyXinfoGroups(CommandContext&, const ReplyNote&, Result& result, RespWri
 }
 
 bool BuildXinfoConsumers(CommandContext&, Args args, BuiltCommand& built, RespWriter&) {
-  built.request = MakeTypedRequest(Op::kStreamGroupInfo, args[2]);
+  StartTypedRequest(built.request, Op::kStreamGroupInfo, args[2]);
   built.request.args.group = std::string(args[3]);
   built.note.text = NoGroupMessage(args[2], args[3]);
   return true;

@@ -35,7 +35,9 @@ class InProcessHost final : public RespHost {
     }
   }
 
-  void Submit(Request&& request, std::function<void(Result&&)> done) override {
+  Request& NextRequest() override { return next_; }
+  void SubmitNext(std::function<void(Result&&)> done) override {
+    Request request = std::move(next_);
     request.wait.may_park = false;
     if (std::optional<Result> invalid = dispatch::Validate(request))
       return done(std::move(*invalid));
@@ -84,6 +86,7 @@ class InProcessHost final : public RespHost {
  private:
   DiscardingSink sink_;
   std::vector<std::unique_ptr<dispatch::ShardContext>> shards_;
+  Request next_;
 };
 
 class RespCommandsTest : public ::testing::Test {

@@ -155,7 +155,9 @@ class InProcessConnection final : public RespHost {
   // What arrived since the last read (answers to blocked commands come in later).
   std::string Take() { return std::exchange(output_, {}); }
 
-  void Submit(Request&& request, std::function<void(Result&&)> done) override {
+  Request& NextRequest() override { return next_; }
+  void SubmitNext(std::function<void(Result&&)> done) override {
+    Request request = std::move(next_);
     shards_.Run(std::move(request), std::move(done));
   }
   std::string& Output() override { return output_; }
@@ -171,6 +173,7 @@ class InProcessConnection final : public RespHost {
  private:
   InProcessShards& shards_;
   std::string output_;
+  Request next_;
   RespProcessor processor_;
 };
 

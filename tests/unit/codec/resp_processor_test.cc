@@ -25,7 +25,9 @@ class DeferringHost final : public RespHost {
     std::function<void(Result&&)> done;
   };
 
-  void Submit(Request&& request, std::function<void(Result&&)> done) override {
+  Request& NextRequest() override { return next_; }
+  void SubmitNext(std::function<void(Result&&)> done) override {
+    Request request = std::move(next_);
     if (immediate) return done(Result::Ok(TextBody{"PONG"}));
     pending.push_back(Pending{std::move(request), std::move(done)});
   }
@@ -41,17 +43,19 @@ class DeferringHost final : public RespHost {
   std::vector<Pending> pending;
   std::string output;
   bool closed = false;
-  bool immediate = false;  // complete every request inside Submit
+  bool immediate = false;  // complete every request inside SubmitNext
+
+ private:
+  Request next_;
 };
 
 // Test rows: PING through an op, ECHO answered locally, and a command whose request blocks.
 bool BuildPingOp(CommandContext&, Args, BuiltCommand& built, RespWriter&) {
-  built.request.op = Op::kPing;
+  built.request.Restart(Op::kPing, {});
   return true;
 }
 bool BuildBlockingGet(CommandContext&, Args args, BuiltCommand& built, RespWriter&) {
-  built.request.op = Op::kKvGet;
-  built.request.key = std::string(args[1]);
+  built.request.Restart(Op::kKvGet, args[1]);
   built.request.options.block_ms = 1000;
   return true;
 }

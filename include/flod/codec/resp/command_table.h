@@ -122,7 +122,9 @@ struct ReplyNote {
 };
 
 struct BuiltCommand {
-  Request request;
+  // The host's next request, filled in place. It may still hold an earlier command's
+  // values: a builder starts it over first (Request::Restart, StartTypedRequest).
+  Request& request;
   ReplyNote note;
 };
 

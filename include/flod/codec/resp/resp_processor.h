@@ -32,9 +32,18 @@ namespace flod::codec::resp {
 
 class RespHost : public CommandHost {
  public:
-  // Runs `request` where it belongs (after checking it). Calls `done` exactly once, on the
-  // connection's thread, possibly before Submit returns; never after the connection closed.
-  virtual void Submit(Request&& request, std::function<void(Result&&)> done) = 0;
+  // The request SubmitNext sends. Commands are built straight into it (a request is large,
+  // and moving it costs more than filling it); it holds whatever it held last.
+  virtual Request& NextRequest() = 0;
+  // Runs NextRequest() where it belongs (after checking it). Calls `done` exactly once, on the
+  // connection's thread, possibly before SubmitNext returns; never after the connection
+  // closed.
+  virtual void SubmitNext(std::function<void(Result&&)> done) = 0;
+  // SubmitNext for a request built elsewhere.
+  void Submit(Request&& request, std::function<void(Result&&)> done) {
+    NextRequest() = std::move(request);
+    SubmitNext(std::move(done));
+  }
   // The connection's output buffer; whatever is appended here is sent.
   virtual std::string& Output() = 0;
   // Stop reading; close once every reply queued so far has been written.
