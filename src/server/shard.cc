@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <utility>
 
 #include "connection.h"
 #include "flod/core/limits.h"
@@ -68,8 +69,12 @@ void Shard::Run(CallPtr call) {
     return;
   }
   // KV work never schedules timed engine work (expiry is reclaimed by maintenance), so a
-  // KV request skips re-checking the engines' next due times.
-  const bool may_add_due_work = InfoOf(call->request.op).family != Family::kKv;
+  // KV request skips re-checking the engines' next due times; other requests have them
+  // checked once at the end of the turn.
+  if (InfoOf(call->request.op).family != Family::kKv) {
+    due_check_wanted_ = true;
+    EndTurnSoon();
+  }
   Result result = Execute(call->request);
   if (result.status == Status::kPending) {
     Park(std::move(call));
@@ -77,7 +82,6 @@ void Shard::Run(CallPtr call) {
     Complete(std::move(call), std::move(result));
   }
   RetryWoken();
-  if (may_add_due_work) ArmDueTimer();
 }
 
 Result Shard::Execute(Request& request) {
@@ -116,10 +120,11 @@ void Shard::EndTurnSoon() {
 void Shard::EndTurn() {
   FlushLog();
   FlushOutboxes();
-  std::vector<std::shared_ptr<Connection>> writers = std::move(pending_writes_);
-  pending_writes_.clear();
+  if (std::exchange(due_check_wanted_, false)) ArmDueTimer();
+  writers_.swap(pending_writes_);  // both keep their capacity from turn to turn
   end_turn_posted_ = false;  // writes below only complete later, in handlers of their own
-  for (const std::shared_ptr<Connection>& connection : writers) connection->WriteReplies();
+  for (const std::shared_ptr<Connection>& connection : writers_) connection->WriteReplies();
+  writers_.clear();
 }
 
 void Shard::WantWrite(std::shared_ptr<Connection> connection) {

@@ -129,6 +129,8 @@ class Shard {
   std::vector<CallPtr> held_calls_;  // finished, waiting for the end-of-turn WAL flush
   bool end_turn_posted_ = false;
   std::vector<std::shared_ptr<Connection>> pending_writes_;  // each once (Connection flags it)
+  std::vector<std::shared_ptr<Connection>> writers_;         // EndTurn's: those it writes now
+  bool due_check_wanted_ = false;  // a request may have added timed work: ArmDueTimer at EndTurn
 
   std::vector<Shard*> peers_;
   std::vector<std::vector<Call*>> outboxes_;  // by destination; this thread only
