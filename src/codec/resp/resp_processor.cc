@@ -152,7 +152,11 @@ size_t RespProcessor::OnInput(std::string_view input) {
 
 void RespProcessor::Execute(std::span<const std::string_view> args) {
   ++commands_processed_;
-  const CommandSpec* spec = table_.Find(args[0]);
+  // A pipeline mostly repeats one command: check the last one found before the table.
+  if (last_found_ == nullptr || !EqualsIgnoreCase(args[0], last_found_->name)) {
+    last_found_ = table_.Find(args[0]);
+  }
+  const CommandSpec* spec = last_found_;
   if (spec == nullptr) {
     RespWriter(ReadySink()).Error(UnknownCommandMessage(args));
     return;

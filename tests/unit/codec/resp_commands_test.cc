@@ -491,6 +491,21 @@ TEST_F(RespCommandsTest, UnknownCommandsAndArityUseRedisWording) {
   EXPECT_FALSE(host_.closed);
 }
 
+TEST_F(RespCommandsTest, RepeatedCommandsResolveWhateverCaseAndNeighbours) {
+  EXPECT_EQ(Run({"PING"}), "+PONG\r\n");
+  EXPECT_EQ(Run({"ping"}), "+PONG\r\n");
+  EXPECT_EQ(Run({"FOO"}), "-ERR unknown command 'FOO', with args beginning with: \r\n");
+  EXPECT_EQ(Run({"PiNg"}), "+PONG\r\n");
+  EXPECT_EQ(Run({"ECHO", "a"}), Bulk("a"));
+  EXPECT_EQ(Run({"PING"}), "+PONG\r\n");
+}
+
+TEST_F(RespCommandsTest, ASubcommandNameSentAsOneArgumentIsUnknownEvenRightAfterIt) {
+  EXPECT_EQ(Run({"CLIENT", "SETNAME", "x"}), "+OK\r\n");
+  EXPECT_EQ(Run({"client setname", "y"}),
+            "-ERR unknown command 'client setname', with args beginning with: 'y' \r\n");
+}
+
 TEST_F(RespCommandsTest, RedisFeaturesFlodLacksNameTheFloAlternative) {
   EXPECT_EQ(Run({"MULTI"}),
             "-ERR MULTI is not supported by flod; use Flo KV transactions (txn begin/commit) "

@@ -118,6 +118,7 @@ class RespProcessor {
   bool closing_ = false;
   uint64_t commands_processed_ = 0;
   const CommandSpec* last_command_ = nullptr;
+  const CommandSpec* last_found_ = nullptr;  // table_.Find's last answer (a top-level command)
 };
 
 }  // namespace flod::codec::resp
