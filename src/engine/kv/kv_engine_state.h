@@ -34,6 +34,14 @@ struct KvEngine::State {
     changes.Append(type, record);
   }
 
+  // Commit of a set whose key `slot` located just before.
+  void CommitSet(const kv::SetChange& change, const kv::KvStore::KeySlot& slot,
+                 ChangeSink& changes) {
+    uint16_t type = kv::EncodeChange(change, record);
+    store.ApplySet(change, slot);
+    changes.Append(type, record);
+  }
+
   // Applies `sets` (distinct keys, see EncodeSetMany) and reports them as one record.
   void CommitSets(ChangeSink& changes) {
     kv::EncodeSetMany(sets, record);

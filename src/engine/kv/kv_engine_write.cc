@@ -49,7 +49,8 @@ Result KvEngine::Put(std::string_view ns, std::string_view key, std::string_view
   if (auto error = kv::CheckValue(value, options.kind)) return std::move(*error);
   State& s = *state_;
   int64_t now = s.Now();
-  const kv::Entry* entry = s.store.FindLive(ns, key, now);
+  const kv::KvStore::KeySlot slot = s.store.Locate(ns, key);
+  const kv::Entry* entry = slot.Live(now);
   kv::KeyState current = kv::StateOf(entry);
   PutOldValueBody old;
   if (options.return_old && entry != nullptr) {
@@ -63,8 +64,8 @@ Result KvEngine::Put(std::string_view ns, std::string_view key, std::string_view
   }
   uint64_t version = s.store.last_version() + 1;
   int64_t expire_at = kv::ExpiryOfPut(current, options, now);
-  s.Commit(kv::SetChange{ns, key, value, options.kind, !current.live, version, expire_at, now},
-           changes);
+  s.CommitSet(kv::SetChange{ns, key, value, options.kind, !current.live, version, expire_at, now},
+              slot, changes);
   if (!options.return_old) return Result::Ok(VersionBody{version});
   old.version = version;
   return Result::Ok(std::move(old));
@@ -115,16 +116,17 @@ Result KvEngine::Incr(std::string_view ns, std::string_view key, int64_t delta,
   if (auto error = kv::CheckKey(ns, key)) return std::move(*error);
   State& s = *state_;
   int64_t now = s.Now();
-  kv::KeyState current = kv::StateOf(s.store.FindLive(ns, key, now));
+  const kv::KvStore::KeySlot slot = s.store.Locate(ns, key);
+  kv::KeyState current = kv::StateOf(slot.Live(now));
   Expected<int64_t> sum = kv::Increment(current, delta);
   if (!sum) return std::move(sum.error());
 
   uint64_t version = s.store.last_version() + 1;
   int64_t expire_at = current.live ? current.expire_at_ms : 0;  // incr keeps the TTL
   kv::CounterBytes counter = kv::EncodeCounter(*sum);
-  s.Commit(kv::SetChange{ns, key, counter.view(), ValueKind::kCounter, !current.live, version,
-                         expire_at, now},
-           changes);
+  s.CommitSet(kv::SetChange{ns, key, counter.view(), ValueKind::kCounter, !current.live, version,
+                            expire_at, now},
+              slot, changes);
   return Result::Ok(CounterBody{version, *sum});
 }
 

@@ -34,10 +34,22 @@ void KvStore::Apply(const Change& change) {
       change);
 }
 
-void KvStore::ApplySet(const SetChange& c) {
-  Namespace& space = FindOrCreate(c.ns);
-  uint64_t hash = HashKey(c.key);
-  Entry* entry = space.index_.Find(c.key, hash);
+void KvStore::ApplySet(const SetChange& c) { ApplySet(c, Locate(c.ns, c.key)); }
+
+KvStore::KeySlot KvStore::Locate(std::string_view ns, std::string_view key) const {
+  KeySlot slot{FindMutable(ns), HashKey(key), nullptr};
+  if (slot.space != nullptr) slot.entry = slot.space->index_.Find(key, slot.hash);
+  return slot;
+}
+
+const Entry* KvStore::KeySlot::Live(int64_t now_ms) const {
+  return entry != nullptr && entry->IsLive(now_ms) ? entry : nullptr;
+}
+
+void KvStore::ApplySet(const SetChange& c, const KeySlot& slot) {
+  Namespace& space = slot.space != nullptr ? *slot.space : FindOrCreate(c.ns);
+  const uint64_t hash = slot.hash;
+  Entry* entry = slot.entry;
   last_version_ = std::max(last_version_, c.version);
   if (entry == nullptr) {
     entry = Entry::Create(c.key, c.value, c.kind, c.version, c.written_ms, c.expire_at_ms);
@@ -158,11 +170,7 @@ void KvStore::EraseNamespace(Namespace* space) {
 }
 
 const Entry* KvStore::FindLive(std::string_view ns, std::string_view key, int64_t now_ms) const {
-  const Namespace* space = FindMutable(ns);
-  if (space == nullptr) return nullptr;
-  const Entry* entry = space->Find(key);
-  if (entry == nullptr || !entry->IsLive(now_ms)) return nullptr;
-  return entry;
+  return Locate(ns, key).Live(now_ms);
 }
 
 size_t KvStore::LiveSize(std::string_view ns, int64_t now_ms) const {

@@ -71,6 +71,19 @@ class KvStore {
 
   // nullptr when the key is absent or expired at now_ms.
   const Entry* FindLive(std::string_view ns, std::string_view key, int64_t now_ms) const;
+
+  // Where a key is, found once for a check and the set that follows it (Put, Incr), so the
+  // set does not hash and probe the key again. Valid until the next Apply.
+  struct KeySlot {
+    Namespace* space = nullptr;  // nullptr: the namespace does not exist yet
+    uint64_t hash = 0;
+    Entry* entry = nullptr;      // live or expired; nullptr when absent
+    // The entry when it is live at now_ms, else nullptr (as FindLive).
+    const Entry* Live(int64_t now_ms) const;
+  };
+  KeySlot Locate(std::string_view ns, std::string_view key) const;
+  // Apply() of a set whose key `slot` located (nothing applied since).
+  void ApplySet(const SetChange& change, const KeySlot& slot);
   const Namespace* FindNamespace(std::string_view ns) const { return FindMutable(ns); }
   uint64_t last_version() const { return last_version_; }
 

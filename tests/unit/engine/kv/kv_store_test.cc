@@ -47,6 +47,29 @@ TEST(KvStoreTest, VersionCounterFollowsTheHighestVersionApplied) {
   EXPECT_EQ(store.last_version(), 10u);
 }
 
+TEST(KvStoreTest, ALocatedSetLandsInANewNamespaceANewKeyAndAnExpiredKey) {
+  KvStore store(8);
+  KvStore::KeySlot slot = store.Locate("ns", "k");
+  EXPECT_EQ(slot.space, nullptr);
+  store.ApplySet(Set("k", "a", 1, 50), slot);
+  EXPECT_EQ(store.FindLive("ns", "k", 0)->value(), "a");
+
+  slot = store.Locate("ns", "other");
+  EXPECT_NE(slot.space, nullptr);
+  EXPECT_EQ(slot.entry, nullptr);
+  store.ApplySet(Set("other", "b", 2), slot);
+  EXPECT_EQ(store.FindLive("ns", "other", 0)->value(), "b");
+
+  slot = store.Locate("ns", "k");  // expired at 50, not reclaimed yet
+  ASSERT_NE(slot.entry, nullptr);
+  EXPECT_EQ(slot.Live(60), nullptr);
+  EXPECT_EQ(slot.Live(10), slot.entry);
+  store.ApplySet(Set("k", "c", 3, 0, /*fresh=*/true), slot);
+  EXPECT_EQ(store.FindLive("ns", "k", 60)->value(), "c");
+  EXPECT_EQ(store.LiveSize("ns", 60), 2u);
+  EXPECT_EQ(store.ReclaimExpired(1000, 10), 0u);  // its expiry went with the set
+}
+
 TEST(KvStoreTest, EmptyNamespacesDisappear) {
   KvStore store(8);
   store.Apply(Set("k", "a", 1, 50));
