@@ -163,7 +163,6 @@ void Connection::Submit(Request&& request, std::function<void(Result&&)> on_resu
 }
 
 void Connection::SubmitNext(std::function<void(Result&&)> on_result) {
-  NextRequest();  // a session may submit without having asked for the request
   CallPtr call = std::move(next_call_);  // taken first: the result may come back in here
   ++in_flight_;
   shard_.RequestStarted();

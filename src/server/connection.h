@@ -35,8 +35,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
   // The request SubmitNext sends: a pooled call's, filled in place by the session. It holds
   // stale values until the session starts it over.
   Request& NextRequest();
-  // Sends NextRequest() to its owner shard; `on_result` runs on this connection's thread,
-  // and only while the connection is open.
+  // Sends NextRequest() (which the session has filled) to its owner shard; `on_result` runs
+  // on this connection's thread, and only while the connection is open.
   void SubmitNext(std::function<void(Result&&)> on_result);
   // SubmitNext for a request built elsewhere.
   void Submit(Request&& request, std::function<void(Result&&)> on_result);

@@ -279,6 +279,17 @@ class ConnectionAndServerTest(RedisPyTestCase):
                 pipe.execute()
         self.assertTrue(self.r.ping())
 
+    def test_refused_requests_leave_nothing_to_the_next_command(self):
+        long_key = "k" * 65536
+        self.assertError("key longer than 65535 bytes", self.r.set, long_key, "v", ex=100, nx=True)
+        # The next commands on the connection reuse the refused request's storage: none of its
+        # key, value or options may carry over.
+        self.assertTrue(self.r.set("plain", "1"))
+        self.assertEqual(self.r.ttl("plain"), -1)
+        self.assertTrue(self.r.set("plain", "2"))  # no NX left behind
+        self.assertEqual(self.r.get("plain"), "2")
+        self.assertEqual(self.r.dbsize(), 1)
+
 
 class PipeliningTest(RedisPyTestCase):
     def test_ten_thousand_pipelined_commands_answer_in_order(self):
