@@ -100,6 +100,9 @@ IoStatus WalWriter::SyncLocked() {
     return FailLocked(status.WithContext("WAL sync up to offset " + std::to_string(written)));
   }
   synced_.store(written, std::memory_order_release);
+  // Only recovery reads the WAL, so its synced pages are freed for the next writes to reuse:
+  // the page cache does not grow with the log, and appends land on pages already in use.
+  file_->DropCached(written);
   return IoStatus::Ok();
 }
 

@@ -13,8 +13,9 @@
 namespace flod::store {
 
 // A file opened for writing at an explicit append point (pwrite), closed on destruction.
-// Thread-safety: Append, Truncate and destruction on one owner thread; Sync may run on one
-// other thread at the same time as Append (fdatasync and pwrite on one fd are safe together).
+// Thread-safety: Append, Truncate and destruction on one owner thread; Sync and DropCached may
+// run on one other thread at the same time as Append (fdatasync, fadvise and pwrite on one fd
+// are safe together).
 class WritableFile {
  public:
   virtual ~WritableFile() = default;
@@ -24,6 +25,11 @@ class WritableFile {
   virtual IoStatus Append(std::string_view data) = 0;
   // fdatasync: every byte appended before the call is durable when it returns OK.
   virtual IoStatus Sync() = 0;
+  // A hint after a Sync: bytes before `end` are durable and only recovery reads them again,
+  // so the OS may free their page-cache pages (posix_fadvise DONTNEED) for reuse. Whole pages
+  // only: the page holding `end` stays, as the next append writes into it, and goes with a
+  // later call that passes it.
+  virtual void DropCached(uint64_t end) = 0;
   // Cuts the file to `size` bytes and moves the append point there.
   virtual IoStatus Truncate(uint64_t size) = 0;
   virtual const std::filesystem::path& path() const = 0;

@@ -3,9 +3,9 @@
 //
 // Life of a record: Append encodes it into an in-memory buffer (no system call); Flush hands
 // everything buffered to one write(2); Sync (or SyncNow from a background thread) makes it
-// durable with fdatasync. When a Flush leaves the segment at or above segment_bytes, the
-// segment is synced, closed, and a new one is started, so every segment but the last is
-// complete and durable.
+// durable with fdatasync, after which its pages leave the page cache (only recovery reads them
+// again). When a Flush leaves the segment at or above segment_bytes, the segment is synced,
+// closed, and a new one is started, so every segment but the last is complete and durable.
 //
 // Threads: one owner thread (the shard's) calls everything except SyncNow. SyncNow may be
 // called from one other thread at any time (the async_flush ticker); it serialises with

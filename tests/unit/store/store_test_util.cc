@@ -84,6 +84,11 @@ class FaultyFile final : public WritableFile {
     return base_->Sync();
   }
 
+  void DropCached(uint64_t end) override {
+    owner_.dropped_until = end;
+    base_->DropCached(end);
+  }
+
   IoStatus Truncate(uint64_t size) override { return base_->Truncate(size); }
   const std::filesystem::path& path() const override { return base_->path(); }
 

@@ -49,6 +49,8 @@ class FaultyFileSystem final : public FileSystem {
   // Counts, for checking which calls reach the file system.
   std::atomic<int> appends{0};
   std::atomic<int> syncs{0};
+  // The end passed by the last DropCached call.
+  std::atomic<uint64_t> dropped_until{0};
 
   IoExpected<std::unique_ptr<WritableFile>> Create(const std::filesystem::path& file,
                                                    CreateMode mode) override;

@@ -303,6 +303,26 @@ TEST_F(WalWriterTest, SyncNowSkipsFdatasyncWhenNothingNewWasWritten) {
   EXPECT_EQ(fs_.syncs, syncs_before + 1);
 }
 
+TEST_F(WalWriterTest, EachSyncDropsFromThePageCacheWhatItMadeDurable) {
+  auto writer = OpenWriter();
+  ASSERT_TRUE(writer->Append(1, std::string(10000, 'a')).ok());
+  ASSERT_TRUE(writer->Sync().ok());
+  EXPECT_EQ(fs_.dropped_until, FileSize(writer->segment_path()));
+
+  ASSERT_TRUE(writer->Append(1, "b").ok());
+  ASSERT_TRUE(writer->Flush().ok());
+  ASSERT_TRUE(writer->SyncNow().ok());
+  EXPECT_EQ(fs_.dropped_until, FileSize(writer->segment_path()));
+}
+
+TEST_F(WalWriterTest, FailedSyncDropsNothing) {
+  auto writer = OpenWriter();
+  ASSERT_TRUE(writer->Append(1, std::string(10000, 'a')).ok());
+  fs_.failing_syncs = 1;
+  EXPECT_FALSE(writer->Sync().ok());
+  EXPECT_EQ(fs_.dropped_until, 0u);
+}
+
 TEST_F(WalWriterTest, FailedRotationIsRecovered) {
   auto writer = OpenWriter(/*segment_bytes=*/60);
   fs_.failing_creates = 1;
