@@ -2,6 +2,7 @@
 
 #include <toml++/toml.h>
 
+#include <algorithm>
 #include <limits>
 #include <sstream>
 
@@ -27,6 +28,9 @@ bool ParseDurability(std::string_view text, Durability& out) {
 }
 
 namespace {
+
+// Past this, a big state would practically never be snapshotted again.
+constexpr uint32_t kMaxSnapshotGrowthPercent = 10'000;
 
 template <typename T>
 void Overlay(const toml::table& table, std::string_view section, std::string_view key, T& out) {
@@ -69,7 +73,9 @@ std::string LoadConfigFile(const std::string& path, ServerConfig& config) {
                         OverlayInteger(table, "storage", "fsync_interval_ms", config.fsync_interval_ms),
                         OverlayInteger(table, "storage", "wal_segment_bytes", config.wal_segment_bytes),
                         OverlayInteger(table, "storage", "snapshot_threshold_bytes",
-                                       config.snapshot_threshold_bytes)}) {
+                                       config.snapshot_threshold_bytes),
+                        OverlayInteger(table, "storage", "snapshot_growth_percent",
+                                       config.snapshot_growth_percent)}) {
     if (error.empty()) error = e;
   }
   if (!error.empty()) return error;
@@ -100,7 +106,16 @@ std::string ValidateConfig(const ServerConfig& config) {
   if (config.snapshot_threshold_bytes < (64u << 10)) {
     return "snapshot_threshold_bytes must be at least 64 KiB";
   }
+  if (config.snapshot_growth_percent > kMaxSnapshotGrowthPercent) {
+    return "snapshot_growth_percent must be at most " + std::to_string(kMaxSnapshotGrowthPercent);
+  }
   return {};
+}
+
+uint64_t SnapshotDueAfter(const ServerConfig& config, uint64_t snapshot_bytes) {
+  // No overflow below 1.8 PB of snapshot (2^64 / kMaxSnapshotGrowthPercent).
+  const uint64_t growth = snapshot_bytes * config.snapshot_growth_percent / 100;
+  return std::max(config.snapshot_threshold_bytes, growth);
 }
 
 std::string DefaultConfigToml() {
@@ -122,7 +137,9 @@ std::string DefaultConfigToml() {
       << "           # async_flush: background fdatasync period\n"
       << "wal_segment_bytes = " << d.wal_segment_bytes << "  # WAL segment rotation size\n"
       << "snapshot_threshold_bytes = " << d.snapshot_threshold_bytes
-      << "  # snapshot a shard once this much WAL follows its last snapshot\n\n"
+      << "  # snapshot a shard once this much WAL follows its last snapshot\n"
+      << "snapshot_growth_percent = " << d.snapshot_growth_percent
+      << "     # ...and at least this percent of that snapshot's size\n\n"
       << "[logging]\n"
       << "level = \"" << d.log_level << "\"              # trace | debug | info | warn | error\n"
       << "format = \"" << d.log_format << "\"             # text | json\n\n"

@@ -305,7 +305,9 @@ void Shard::ScheduleMaintenance() {
   maintenance_timer_.async_wait([this](const boost::system::error_code& error) {
     if (error) return;
     context_.kv.ReclaimExpired(kReclaimBudget);
-    if (log_->BytesSinceSnapshot() >= config_.snapshot_threshold_bytes) snapshot_due_ = true;
+    if (log_->BytesSinceSnapshot() >= SnapshotDueAfter(config_, log_->SnapshotBytes())) {
+      snapshot_due_ = true;
+    }
     ProcessWakeups();
     ScheduleMaintenance();
   });

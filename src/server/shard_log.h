@@ -25,11 +25,13 @@ class ShardLog : public ChangeSink {
 
   // Snapshots (see snapshotter.h). Bytes appended since the last snapshot point.
   virtual uint64_t BytesSinceSnapshot() const = 0;
+  // Size of the newest snapshot on disk (0: none), which sets when the next one is due.
+  virtual uint64_t SnapshotBytes() const = 0;
   // Syncs every record appended so far and makes this the new snapshot point: `covered` is
   // the WAL position a snapshot of the current state covers. Returns an error message.
   virtual std::string BeginSnapshot(store::WalPosition& covered) = 0;
   // After snapshot `snapshot_id`, covering `covered`, is on disk: removes the WAL segments
-  // and older snapshots it made redundant.
+  // and older snapshots it made redundant, and notes the new snapshot's size.
   virtual std::string DropCovered(const store::WalPosition& covered, uint64_t snapshot_id) = 0;
 };
 
@@ -42,6 +44,7 @@ class EphemeralLog final : public ShardLog {
   bool Writable() const override { return true; }
   std::string FailureMessage() const override { return {}; }
   uint64_t BytesSinceSnapshot() const override { return 0; }
+  uint64_t SnapshotBytes() const override { return 0; }
   std::string BeginSnapshot(store::WalPosition&) override { return "ephemeral: no snapshots"; }
   std::string DropCovered(const store::WalPosition&, uint64_t) override { return {}; }
 };

@@ -45,9 +45,20 @@ namespace {
 
 std::string ShardPrefix(uint32_t shard) { return "shard " + std::to_string(shard) + ": "; }
 
-// Applies the newest valid snapshot; returns where WAL replay starts.
+uint64_t FileSize(const std::filesystem::path& file) {
+  std::error_code error;
+  const auto size = std::filesystem::file_size(file, error);
+  return error ? 0 : size;
+}
+
+struct LoadedSnapshot {
+  store::WalPosition covered;  // where WAL replay starts
+  uint64_t bytes = 0;          // the file's size; 0 when there was none
+};
+
+// Applies the newest valid snapshot.
 std::string LoadSnapshot(const std::filesystem::path& dir, uint32_t shard,
-                         dispatch::ShardContext& context, store::WalPosition& start) {
+                         dispatch::ShardContext& context, LoadedSnapshot& loaded) {
   auto search = store::FindNewestSnapshot(dir, shard);
   if (!search) return search.status().ToString();
   for (const auto& skipped : search->skipped) {
@@ -62,16 +73,11 @@ std::string LoadSnapshot(const std::filesystem::path& dir, uint32_t shard,
     }
   }
   if (!reader.status().ok()) return reader.status().ToString();
-  start = reader.covered();
+  loaded = {reader.covered(), FileSize(reader.path())};
   spdlog::info("{}loaded snapshot {} ({} records, covers WAL up to {})", ShardPrefix(shard),
-               reader.path().filename().string(), reader.record_count(), store::ToString(start));
+               reader.path().filename().string(), reader.record_count(),
+               store::ToString(loaded.covered));
   return {};
-}
-
-uint64_t FileSize(const std::filesystem::path& file) {
-  std::error_code error;
-  const auto size = std::filesystem::file_size(file, error);
-  return error ? 0 : size;
 }
 
 // --repair: cuts the WAL at the damage, after saying exactly what is dropped.
@@ -97,11 +103,11 @@ std::string RepairAt(const std::filesystem::path& dir, const store::WalProblem& 
 std::string Storage::Recover(uint32_t shard, dispatch::ShardContext& context) {
   if (ephemeral()) return {};
   const auto dir = data_dir_->ShardDir(shard);
-  store::WalPosition start;
-  if (auto error = LoadSnapshot(dir, shard, context, start); !error.empty()) {
+  LoadedSnapshot snapshot;
+  if (auto error = LoadSnapshot(dir, shard, context, snapshot); !error.empty()) {
     return ShardPrefix(shard) + error;
   }
-  store::WalReader reader(dir, shard, start);
+  store::WalReader reader(dir, shard, snapshot.covered);
   uint64_t records = 0;
   while (auto record = reader.Next()) {
     if (!dispatch::Replay(context, record->type, record->payload)) {
@@ -116,7 +122,7 @@ std::string Storage::Recover(uint32_t shard, dispatch::ShardContext& context) {
   spdlog::info("{}replayed {} WAL record(s)", ShardPrefix(shard), records);
   auto writer = store::WalWriter::Open(dir, shard, {.segment_bytes = config_.wal_segment_bytes});
   if (!writer) return ShardPrefix(shard) + writer.status().ToString();
-  logs_[shard]->Attach(std::move(*writer));
+  logs_[shard]->Attach(std::move(*writer), snapshot.bytes);
   return {};
 }
 

@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "flod/store/file_names.h"
 #include "flod/store/snapshot_writer.h"
 
 namespace flod::server {
@@ -52,6 +53,10 @@ std::string WalShardLog::DropCovered(const store::WalPosition& covered, uint64_t
   if (const auto status = writer_->DeleteSegmentsBefore(covered.segment); !status.ok()) {
     return status.ToString();
   }
+  std::error_code size_error;
+  const uint64_t size = std::filesystem::file_size(
+      writer_->shard_dir() / store::SnapshotFileName(snapshot_id), size_error);
+  if (!size_error) snapshot_bytes_ = size;
   const auto status = store::DeleteSnapshotsBefore(writer_->shard_dir(), snapshot_id);
   return status.ok() ? std::string() : status.ToString();
 }

@@ -16,7 +16,11 @@ class WalShardLog final : public ShardLog {
  public:
   // `syncer` (async_flush) is told about every write, so it syncs; null in sync mode.
   explicit WalShardLog(WalSyncer* syncer) : syncer_(syncer) {}
-  void Attach(std::unique_ptr<store::WalWriter> writer) { writer_ = std::move(writer); }
+  // `snapshot_bytes`: size of the snapshot recovery loaded (0: none).
+  void Attach(std::unique_ptr<store::WalWriter> writer, uint64_t snapshot_bytes) {
+    writer_ = std::move(writer);
+    snapshot_bytes_ = snapshot_bytes;
+  }
   store::WalWriter* writer() { return writer_.get(); }
 
   void Append(uint16_t type, std::string_view payload) override;
@@ -25,12 +29,14 @@ class WalShardLog final : public ShardLog {
   bool Writable() const override;
   std::string FailureMessage() const override;
   uint64_t BytesSinceSnapshot() const override { return writer_->BytesSinceMark(); }
+  uint64_t SnapshotBytes() const override { return snapshot_bytes_; }
   std::string BeginSnapshot(store::WalPosition& covered) override;
   std::string DropCovered(const store::WalPosition& covered, uint64_t snapshot_id) override;
 
  private:
   WalSyncer* const syncer_;
   std::unique_ptr<store::WalWriter> writer_;  // mutable state lives in the writer
+  uint64_t snapshot_bytes_ = 0;
   mutable std::chrono::steady_clock::time_point last_recovery_attempt_{};
 };
 

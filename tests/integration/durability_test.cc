@@ -5,6 +5,7 @@
 #include <sys/mount.h>
 #include <unistd.h>
 
+#include <csignal>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -80,6 +81,39 @@ TEST_F(DurabilityTest, SnapshotsReplaceCoveredSegmentsAndRestartRestoresEverythi
   ExpectMany(*client, 6, 13000);
   EXPECT_EQ(client->Call(kKvGet, "key:5").status, kNotFound);
   EXPECT_NE(server_->Log().find("loaded snapshot"), std::string::npos);
+}
+
+// The name of shard 0's newest snapshot once no snapshot is being written, waiting until it
+// differs from `previous` (empty: any) or the wait gives up.
+fs::path SettledSnapshot(const fs::path& shard_dir, const fs::path& previous = {}) {
+  fs::path newest;
+  for (int i = 0; i < 200; ++i) {
+    const auto snapshots = FilesOf(shard_dir, ".snap");
+    newest = snapshots.empty() ? fs::path() : snapshots.back();
+    if (!newest.empty() && newest != previous && !fs::exists(shard_dir / "snap.tmp")) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return newest;
+}
+
+TEST_F(DurabilityTest, TheNextSnapshotWaitsUntilTheWalHoldsAsMuchAsTheLastSnapshot) {
+  auto client = Connect();
+  PutMany(*client, 0, 4800, 2000);  // ~2.4 MB of state per shard
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));  // automatic snapshots settle
+  const auto automatic = FilesOf(ShardDir(0), ".snap");
+  const fs::path before = automatic.empty() ? fs::path() : automatic.back();
+  server_->Signal(SIGUSR1);
+  const fs::path full = SettledSnapshot(ShardDir(0), before);
+  ASSERT_NE(full, before) << server_->Log();
+  ASSERT_GT(fs::file_size(full), 2'000'000u);
+
+  // ~600 KB of WAL per shard: past snapshot_threshold_bytes, short of the snapshot's size.
+  PutMany(*client, 0, 600, 2000);
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));  // five maintenance checks
+  EXPECT_EQ(SettledSnapshot(ShardDir(0)), full);
+
+  PutMany(*client, 600, 4800, 2000);  // now the WAL outgrows the snapshot
+  EXPECT_NE(SettledSnapshot(ShardDir(0), full), full) << server_->Log();
 }
 
 TEST_F(DurabilityTest, TornTailIsTruncatedWithAWarning) {

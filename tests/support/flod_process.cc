@@ -86,6 +86,10 @@ void FlodProcess::Kill() {
   pid_ = -1;
 }
 
+void FlodProcess::Signal(int signal) {
+  if (running()) kill(pid_, signal);
+}
+
 std::string FlodProcess::Log() const {
   std::ifstream in(log_path_);
   std::stringstream text;

@@ -33,6 +33,8 @@ class FlodProcess {
   int Stop();
   // SIGKILL and wait: a crash.
   void Kill();
+  // Sends `signal` and returns at once (SIGUSR1: snapshot now).
+  void Signal(int signal);
   bool running() const { return pid_ > 0; }
   uint16_t port() const { return port_; }
   // Everything flod wrote to stderr so far.

@@ -27,6 +27,9 @@ struct ServerConfig {
   uint32_t fsync_interval_ms = 1;
   uint64_t wal_segment_bytes = 64ull << 20;
   uint64_t snapshot_threshold_bytes = 256ull << 20;  // WAL bytes since the last snapshot
+  // ...and at least this percentage of that snapshot's size (0: the threshold alone), so the
+  // bytes snapshots write stay proportional to the bytes the WAL takes, whatever the state's size.
+  uint32_t snapshot_growth_percent = 100;
   bool repair = false;  // --repair: truncate a damaged WAL at the damage instead of refusing
   // [logging]
   std::string log_level = "info";
@@ -46,6 +49,9 @@ std::string LoadConfigFile(const std::string& path, ServerConfig& config);
 
 // The complete default configuration as flod.toml text, with a comment per key.
 std::string DefaultConfigToml();
+
+// WAL bytes after a snapshot of `snapshot_bytes` (0: none yet) at which the next one is due.
+uint64_t SnapshotDueAfter(const ServerConfig& config, uint64_t snapshot_bytes);
 
 // Checks ranges and combinations; returns an error message, empty when valid.
 std::string ValidateConfig(const ServerConfig& config);

@@ -21,7 +21,7 @@ class WalSyncerTest : public ::testing::Test {
   void SetUp() override {
     auto writer = store::WalWriter::Open(temp_.path() / "shard-0", 0, {});
     ASSERT_TRUE(writer.ok()) << writer.status().ToString();
-    log_.Attach(std::move(*writer));
+    log_.Attach(std::move(*writer), /*snapshot_bytes=*/0);
   }
   // The syncer's thread reads log_'s writer until it stops, and members die in reverse
   // order (log_ first), so it must stop here, as Storage stops it before the shards go.
