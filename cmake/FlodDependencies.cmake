@@ -8,6 +8,7 @@ find_package(tomlplusplus REQUIRED)
 find_package(PkgConfig REQUIRED)
 pkg_check_modules(XXHASH REQUIRED IMPORTED_TARGET libxxhash)
 pkg_check_modules(SYSTEMD REQUIRED IMPORTED_TARGET libsystemd)
+pkg_check_modules(ISAL REQUIRED IMPORTED_TARGET libisal)
 # The server's allocator (docs/performance.md has the measurements that chose it). Sanitizer
 # builds keep glibc's malloc, which ASan replaces.
 if(NOT FLOD_SANITIZE)

@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
   g++ cmake ninja-build pkg-config ccache
   libboost-dev libspdlog-dev libcli11-dev nlohmann-json3-dev libxxhash-dev
-  libtomlplusplus-dev libsystemd-dev libgtest-dev libgmock-dev libbenchmark-dev
+  libtomlplusplus-dev libsystemd-dev libisal-dev libgtest-dev libgmock-dev libbenchmark-dev
   libgoogle-perftools-dev
   redis-tools python3 python3-redis
 )

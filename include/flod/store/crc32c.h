@@ -1,7 +1,7 @@
 #pragma once
 // CRC-32C (Castagnoli, reflected, init and final xor 0xFFFFFFFF) for WAL records, segment
-// headers and snapshots. Uses the SSE4.2 crc32 instruction when the CPU has it and a
-// table-driven software version otherwise; both give identical results. Thread-safe.
+// headers and snapshots, computed by Intel's ISA-L, which picks the fastest code the CPU runs
+// (PCLMULQDQ folding, the SSE4.2 crc32 instruction, or tables). Thread-safe.
 
 #include <cstdint>
 #include <string_view>
@@ -14,11 +14,5 @@ namespace flod::store {
 uint32_t Crc32cExtend(uint32_t crc, std::string_view data);
 
 inline uint32_t Crc32c(std::string_view data) { return Crc32cExtend(0, data); }
-
-// The software path, always available; exposed so tests can compare it with the fast path.
-uint32_t Crc32cExtendPortable(uint32_t crc, std::string_view data);
-
-// True when Crc32cExtend runs on the SSE4.2 instruction.
-bool Crc32cIsAccelerated();
 
 }  // namespace flod::store
