@@ -1,5 +1,6 @@
 #include "flod/codec/resp/resp_parser.h"
 
+#include <algorithm>
 #include <cstring>
 
 namespace flod::codec::resp {
@@ -20,6 +21,28 @@ bool ParseLength(std::string_view text, int64_t& out) {
     value = value * 10 + (text[i] - '0');
   }
   out = negative ? -value : value;
+  return true;
+}
+
+// The line every client sends, "<digits>\r\n" after the '*' or '$' at `pos`, read in one pass:
+// true with the value when the line is complete and canonical (no sign, no leading zero, at
+// most 18 digits, so no overflow). Anything else is left to the general path, which accepts
+// these same lines with the same values and judges the rest.
+bool ReadCanonicalLength(std::string_view input, size_t pos, int64_t& value, size_t& next) {
+  constexpr size_t kMaxDigits = 18;
+  const size_t first = pos + 1;
+  const size_t digits_end = std::min(input.size(), first + kMaxDigits);
+  size_t i = first;
+  int64_t parsed = 0;
+  while (i < digits_end && input[i] >= '0' && input[i] <= '9') {
+    parsed = parsed * 10 + (input[i] - '0');
+    ++i;
+  }
+  const size_t digits = i - first;
+  if (digits == 0 || (input[first] == '0' && digits > 1)) return false;
+  if (i + 1 >= input.size() || input[i] != '\r' || input[i + 1] != '\n') return false;
+  value = parsed;
+  next = i + 2;
   return true;
 }
 
@@ -129,6 +152,7 @@ ParseStatus RespParser::Parse(std::string_view input, ParsedCommand& command) {
 ParseStatus RespParser::ReadLengthLine(std::string_view input, size_t pos, int64_t& value,
                                        size_t& next, const char* too_long, const char* invalid,
                                        ParsedCommand& command) {
+  if (ReadCanonicalLength(input, pos, value, next)) return ParseStatus::kCommand;
   const void* cr = std::memchr(input.data() + pos, '\r', input.size() - pos);
   if (cr == nullptr) {
     if (input.size() - pos > limits_.max_inline_bytes) {

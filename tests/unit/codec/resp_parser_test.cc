@@ -150,6 +150,24 @@ TEST(RespParserTest, BadLengthsAreProtocolErrors) {
   EXPECT_EQ(ParseError("*1\r\n$3\r\nabcXY"), "Protocol error: bulk string not followed by CRLF");
 }
 
+TEST(RespParserTest, LengthLinesOutsideTheCanonicalFormFollowRedisRules) {
+  EXPECT_EQ(ParseWhole("*1\r\n$0\r\n\r\n"), std::vector<std::string>{""});
+  EXPECT_EQ(ParseError("*1\r\n$00\r\n\r\n"), "Protocol error: invalid bulk length");
+  EXPECT_EQ(ParseError("*1\r\n$3 \r\nabc\r\n"), "Protocol error: invalid bulk length");
+  EXPECT_EQ(ParseError("*1\r\n$3\rXabc\r\n"), "Protocol error: invalid bulk length");
+  EXPECT_EQ(ParseError("*+1\r\n"), "Protocol error: invalid multibulk length");
+  // 19 and 20 digits: past the one-pass reader, judged by the general one.
+  EXPECT_EQ(ParseError("*1\r\n$1000000000000000000\r\n"), "Protocol error: invalid bulk length");
+  EXPECT_EQ(ParseError("*1\r\n$99999999999999999999\r\n"), "Protocol error: invalid bulk length");
+  EXPECT_EQ(ParseError("*1000000000000000000\r\n"), "Protocol error: invalid multibulk length");
+
+  RespParser parser;
+  ParsedCommand command;
+  EXPECT_EQ(parser.Parse("*1\r\n$3\r", command), ParseStatus::kNeedMore);
+  EXPECT_EQ(parser.Parse("*1\r\n$3\r\nabc\r\n", command), ParseStatus::kCommand);
+  EXPECT_EQ(ArgsOf(command), std::vector<std::string>{"abc"});
+}
+
 TEST(RespParserTest, LimitsAreEnforcedBeforeAllocating) {
   ParserLimits limits;
   limits.max_arguments = 4;
