@@ -157,11 +157,6 @@ Request& Connection::NextRequest() {
   return next_call_->request;
 }
 
-void Connection::Submit(Request&& request, std::function<void(Result&&)> on_result) {
-  NextRequest() = std::move(request);
-  SubmitNext(std::move(on_result));
-}
-
 void Connection::SubmitNext(std::function<void(Result&&)> on_result) {
   CallPtr call = std::move(next_call_);  // taken first: the result may come back in here
   ++in_flight_;

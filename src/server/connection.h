@@ -38,8 +38,6 @@ class Connection : public std::enable_shared_from_this<Connection> {
   // Sends NextRequest() (which the session has filled) to its owner shard; `on_result` runs
   // on this connection's thread, and only while the connection is open.
   void SubmitNext(std::function<void(Result&&)> on_result);
-  // SubmitNext for a request built elsewhere.
-  void Submit(Request&& request, std::function<void(Result&&)> on_result);
   // A call of ours came back (this thread).
   void Finish(CallPtr call);
   // Any thread: the client has gone away (EOF or closed).

@@ -46,21 +46,21 @@ void FloSession::HandleFrame(const codec::flo::Frame& frame) {
     profile_.table_hash = frame.header.reserved;  // ParseFrame accepted it as a known hash
   }
   const uint64_t request_id = frame.header.request_id;
-  Expected<Request> decoded = codec::flo::DecodeRequest(frame, profile_);
-  if (!decoded) {
-    codec::flo::AppendErrorReply(profile_, request_id, decoded.error().status,
-                                 decoded.error().message, connection().output());
+  // Decoded straight into the pooled call's request: no Request is built, moved and freed.
+  Request& request = connection().NextRequest();
+  if (auto error = codec::flo::DecodeRequest(frame, profile_, request)) {
+    codec::flo::AppendErrorReply(profile_, request_id, error->status, error->message,
+                                 connection().output());
     return;
   }
-  if (auto invalid = dispatch::Validate(*decoded)) {
-    codec::flo::EncodeReply(profile_, request_id, decoded->op, *invalid, connection().output());
+  if (auto invalid = dispatch::Validate(request)) {
+    codec::flo::EncodeReply(profile_, request_id, request.op, *invalid, connection().output());
     return;
   }
-  const Op op = decoded->op;
-  connection().Submit(std::move(*decoded),
-                     [connection = &connection(), profile = profile_, request_id, op](Result&& result) {
-                       codec::flo::EncodeReply(profile, request_id, op, result, connection->output());
-                     });
+  connection().SubmitNext(
+      [connection = &connection(), profile = profile_, request_id, op = request.op](Result&& result) {
+        codec::flo::EncodeReply(profile, request_id, op, result, connection->output());
+      });
 }
 
 }  // namespace flod::server

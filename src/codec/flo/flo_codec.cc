@@ -33,15 +33,12 @@ FloStep FloCodec::Next(std::string_view buffer) {
     AppendErrorReply(profile_, header.request_id, Status::kBadRequest, parsed.error, step.reply);
     return step;
   }
-  Expected<Request> request = DecodeRequest(parsed.frame, profile_);
-  if (!request) {
+  if (auto error = DecodeRequest(parsed.frame, profile_, step.request)) {
     step.kind = FloStepKind::kReply;
-    AppendErrorReply(profile_, header.request_id, request.error().status, request.error().message,
-                     step.reply);
+    AppendErrorReply(profile_, header.request_id, error->status, error->message, step.reply);
     return step;
   }
   step.kind = FloStepKind::kRequest;
-  step.request = std::move(*request);
   return step;
 }
 

@@ -1,6 +1,6 @@
 #include "flod/codec/flo/frame.h"
 
-#include <boost/crc.hpp>
+#include <isa-l/crc.h>
 
 #include "codec/flo/hex_text.h"
 #include "flod/core/bytes.h"
@@ -73,6 +73,14 @@ std::optional<std::string> ContentError(const Frame& frame, std::string_view hea
   return std::nullopt;
 }
 
+// CRC-32 (IEEE 802.3, reflected: zlib's), resumable: Extend(Extend(0, a), b) is the CRC of
+// a + b. ISA-L folds with PCLMULQDQ; a table-driven CRC was 6 % of a pipelined Flo put.
+uint32_t Crc32Extend(uint32_t crc, std::string_view data) {
+  // ISA-L only reads the buffer; its C signature predates const.
+  return crc32_gzip_refl(crc, reinterpret_cast<unsigned char*>(const_cast<char*>(data.data())),
+                         data.size());
+}
+
 }  // namespace
 
 size_t HeaderBytes(Framing framing) {
@@ -80,11 +88,9 @@ size_t HeaderBytes(Framing framing) {
 }
 
 uint32_t FrameCrc(std::string_view header, std::string_view payload) {
-  boost::crc_32_type crc;
-  crc.process_bytes(header.data(), 16);
-  crc.process_bytes(header.data() + 20, header.size() - 20);
-  crc.process_bytes(payload.data(), payload.size());
-  return crc.checksum();
+  // The CRC field itself (header bytes 16-19) is left out.
+  const uint32_t crc = Crc32Extend(Crc32Extend(0, header.substr(0, 16)), header.substr(20));
+  return Crc32Extend(crc, payload);
 }
 
 FrameResult ParseFrame(std::string_view buffer, const ConnectionProfile& profile) {

@@ -246,7 +246,8 @@ Result BadRequest(std::string message) {
 
 }  // namespace
 
-Expected<Request> DecodeRequest(const Frame& frame, const ConnectionProfile& profile) {
+std::optional<Result> DecodeRequest(const Frame& frame, const ConnectionProfile& profile,
+                                    Request& request) {
   const std::optional<Op> op = LookupOp(frame.header, profile.framing);
   if (!op) return BadRequest("unknown opcode " + HexText(frame.header.opcode));
   Envelope envelope;
@@ -260,10 +261,8 @@ Expected<Request> DecodeRequest(const Frame& frame, const ConnectionProfile& pro
     return BadRequest("value of " + std::to_string(envelope.value.size()) +
                       " bytes exceeds the limit of " + std::to_string(profile.max_value_bytes));
   }
-  Request request;
-  request.op = *op;
-  if (!envelope.ns.empty()) request.ns = std::string(envelope.ns);
-  request.key = std::string(envelope.key);
+  request.Restart(*op, envelope.key);
+  if (!envelope.ns.empty()) request.ns.assign(envelope.ns);
   const TlvOptions tlv = TlvOptions::Parse(envelope.options);
   if (DecodeError error = ApplyOptions(tlv, profile, request.options)) {
     return BadRequest(std::move(*error));
@@ -271,7 +270,7 @@ Expected<Request> DecodeRequest(const Frame& frame, const ConnectionProfile& pro
   if (DecodeError error = DecodeValue(envelope.value, tlv, profile, request)) {
     return BadRequest(std::move(*error));
   }
-  return request;
+  return std::nullopt;
 }
 
 }  // namespace flod::codec::flo

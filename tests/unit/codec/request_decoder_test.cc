@@ -6,6 +6,7 @@
 #include <string>
 
 #include "flo_test_support.h"
+#include "flod/core/expected.h"
 
 namespace flod::codec::flo {
 namespace {
@@ -53,7 +54,9 @@ std::string Describe(const Request& r) {
 Expected<Request> DecodeBytes(std::string_view bytes, const ConnectionProfile& profile) {
   const FrameResult frame = ParseFrame(bytes, profile);
   EXPECT_EQ(frame.status, FrameStatus::kFrame) << frame.error;
-  return DecodeRequest(frame.frame, profile);
+  Request request;
+  if (auto error = DecodeRequest(frame.frame, profile, request)) return std::move(*error);
+  return request;
 }
 
 std::string DecodeVector(const std::string& name, ClientProfile client = ClientProfile::kGo) {
@@ -70,6 +73,27 @@ struct VectorCase {
   ClientProfile client;
   std::string expected;
 };
+
+// A connection decodes every frame into its pooled request: nothing of the previous
+// request (namespace, options, MGET keys, TTL) may survive into the next.
+TEST(RequestDecoderTest, DecodingIntoAUsedRequestGivesWhatAFreshOneWould) {
+  Request reused;
+  for (const char* earlier : {"kv_put_ttl_cas", "kv_mget", "kv_txn_put", "kv_scan_cursor_keysonly"}) {
+    for (const char* next : {"kv_get_plain", "kv_put_plain", "kv_incr"}) {
+      const ConnectionProfile earlier_profile = MakeProfile(testing::FramingOfVector(earlier));
+      const ConnectionProfile next_profile = MakeProfile(testing::FramingOfVector(next));
+      const std::string first_bytes = LoadVector(earlier);
+      const std::string second_bytes = LoadVector(next);
+      const FrameResult first = ParseFrame(first_bytes, earlier_profile);
+      const FrameResult second = ParseFrame(second_bytes, next_profile);
+      ASSERT_FALSE(DecodeRequest(first.frame, earlier_profile, reused).has_value()) << earlier;
+      ASSERT_FALSE(DecodeRequest(second.frame, next_profile, reused).has_value()) << next;
+      Request fresh;
+      ASSERT_FALSE(DecodeRequest(second.frame, next_profile, fresh).has_value()) << next;
+      EXPECT_EQ(reused, fresh) << earlier << " then " << next;
+    }
+  }
+}
 
 class KvVectorTest : public ::testing::TestWithParam<VectorCase> {};
 

@@ -67,9 +67,9 @@ std::string DecodeFrame(std::string_view bytes, Framing framing) {
   const ConnectionProfile profile = MakeProfile(framing);
   const FrameResult frame = ParseFrame(bytes, profile);
   if (frame.status != FrameStatus::kFrame) return "frame error: " + frame.error;
-  const Expected<Request> request = DecodeRequest(frame.frame, profile);
-  if (!request) return "error: " + request.error().message;
-  return Describe(request.value());
+  Request request;
+  if (auto error = DecodeRequest(frame.frame, profile, request)) return "error: " + error->message;
+  return Describe(request);
 }
 
 std::string DecodeVector(const std::string& name) {

@@ -8,15 +8,20 @@
 
 #include "flod/codec/flo/frame.h"
 #include "flod/codec/flo/profile.h"
-#include "flod/core/expected.h"
+#include <optional>
+
 #include "flod/core/request.h"
+#include "flod/core/result.h"
 
 namespace flod::codec::flo {
 
-// The decoded request, or a kBadRequest Result whose message the caller sends back with the
-// frame's request id (the connection stays usable): unknown opcode, envelope lengths that do
-// not add up to payload_length, a namespace over 255 bytes, a value over the profile's limit,
-// an option out of range, or an operation value that does not parse.
-Expected<Request> DecodeRequest(const Frame& frame, const ConnectionProfile& profile);
+// Decodes into `request`, which it restarts first (a pooled request keeps the room its strings
+// have). Returns nothing on success, or a kBadRequest Result whose message the caller sends
+// back with the frame's request id (the connection stays usable): unknown opcode, envelope
+// lengths that do not add up to payload_length, a namespace over 255 bytes, a value over the
+// profile's limit, an option out of range, or an operation value that does not parse. After a
+// failure `request` holds no meaning.
+std::optional<Result> DecodeRequest(const Frame& frame, const ConnectionProfile& profile,
+                                    Request& request);
 
 }  // namespace flod::codec::flo
