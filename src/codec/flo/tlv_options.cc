@@ -84,11 +84,13 @@ TlvOptions TlvOptions::Parse(std::string_view block) {
   std::string_view value;
   while (reader.ReadU8(tag) && reader.ReadU8(length) && reader.ReadBytes(length, value)) {
     options.entries_.emplace_back(tag, value);
+    options.present_.set(tag);
   }
   return options;
 }
 
 std::optional<std::string_view> TlvOptions::Get(uint8_t tag) const {
+  if (!present_.test(tag)) return std::nullopt;
   for (const auto& [entry_tag, value] : entries_) {
     if (entry_tag == tag) return value;
   }
@@ -120,6 +122,7 @@ std::optional<uint64_t> TtlToMs(uint64_t ttl, const ConnectionProfile& profile) 
 
 std::optional<std::string> ApplyOptions(const TlvOptions& tlv, const ConnectionProfile& profile,
                                         Options& out) {
+  if (tlv.empty()) return std::nullopt;  // most requests carry no options
   OptionSetter set(tlv);
   if (const std::optional<uint64_t> ttl = tlv.Uint(tag::kTtl)) {
     out.ttl_ms = TtlToMs(*ttl, profile);

@@ -4,6 +4,7 @@
 // first occurrence of a repeated tag wins, and a trailing option whose length runs past the
 // block ends the parse (the options before it still count).
 
+#include <bitset>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -28,9 +29,12 @@ class TlvOptions {
   std::optional<uint64_t> Uint(uint8_t tag) const;
   // A flag is on when present with length 0, or with an integer value other than 0.
   bool Flag(uint8_t tag) const;
+  bool empty() const { return entries_.empty(); }
 
  private:
   std::vector<std::pair<uint8_t, std::string_view>> entries_;
+  // Which tags occur: most lookups are of absent tags and end here.
+  std::bitset<256> present_;
 };
 
 // Tags with a meaning in flod::Options (§4.2).
