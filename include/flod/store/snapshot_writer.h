@@ -3,7 +3,8 @@
 // the WAL position it covers, so recovery = newest valid snapshot + WAL records after it.
 //
 // Atomic on disk: everything goes to <shard dir>/snap.tmp; Commit writes the trailer,
-// fdatasyncs, renames to snap-<16 hex>.snap and fsyncs the directory. A crash at any point
+// fdatasyncs, renames to snap-<16 hex>.snap and fsyncs the directory. Written pages are
+// synced and dropped from the page cache every 8 MiB and at the end. A crash at any point
 // leaves either no new snapshot or a whole one; a leftover snap.tmp is never read and the
 // next SnapshotWriter overwrites it.
 //
@@ -50,6 +51,7 @@ class SnapshotWriter {
  private:
   SnapshotWriter(std::filesystem::path shard_dir, uint64_t id, FileSystem& file_system);
   IoStatus WriteBuffer();
+  IoStatus SyncAndDrop();  // fdatasync, then the written pages leave the page cache
 
   const std::filesystem::path dir_;
   const uint64_t id_;
@@ -59,6 +61,8 @@ class SnapshotWriter {
   uint64_t record_count_ = 0;
   uint64_t body_bytes_ = 0;
   uint32_t body_crc_ = 0;
+  uint64_t written_bytes_ = 0;  // handed to the file so far
+  uint64_t dropped_bytes_ = 0;  // synced and dropped from the page cache
   IoStatus failure_;
   bool spent_ = false;      // Commit was called
   bool committed_ = false;  // ... and succeeded

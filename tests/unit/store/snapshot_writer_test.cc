@@ -91,6 +91,24 @@ TEST_F(SnapshotWriterTest, FailedWriteFailsTheCommit) {
   EXPECT_EQ(SnapshotCount(), 0u);
 }
 
+TEST_F(SnapshotWriterTest, ALargeSnapshotIsSyncedAndDroppedFromThePageCacheAsItGoes) {
+  FaultyFileSystem fs;
+  auto writer = Create({3, 100}, &fs);
+  const std::string payload(64 << 10, 'p');
+  for (int i = 0; i < 200; ++i) ASSERT_TRUE(writer->Add(0x0101, payload).ok());  // ~12.5 MiB
+  EXPECT_EQ(fs.syncs, 1);
+  EXPECT_GE(fs.dropped_until, 8u << 20);
+  EXPECT_LT(fs.dropped_until, 10u << 20);
+
+  auto info = writer->Commit();
+  ASSERT_TRUE(info.ok()) << info.status().ToString();
+  EXPECT_EQ(fs.syncs, 2);
+  EXPECT_EQ(fs.dropped_until, testing::FileSize(info->path));
+  auto reader = SnapshotReader::Open(info->path, kShard);
+  ASSERT_TRUE(reader.ok()) << reader.status().ToString();
+  EXPECT_EQ(reader->record_count(), 200u);
+}
+
 TEST_F(SnapshotWriterTest, WriterIsSpentAfterCommit) {
   auto writer = Create();
   ASSERT_TRUE(writer->Commit().ok());
