@@ -50,13 +50,14 @@ std::string WalShardLog::BeginSnapshot(store::WalPosition& covered) {
 }
 
 std::string WalShardLog::DropCovered(const store::WalPosition& covered, uint64_t snapshot_id) {
-  if (const auto status = writer_->DeleteSegmentsBefore(covered.segment); !status.ok()) {
-    return status.ToString();
-  }
+  // The snapshot is on disk whatever the clean-up below meets, so its size counts from now.
   std::error_code size_error;
   const uint64_t size = std::filesystem::file_size(
       writer_->shard_dir() / store::SnapshotFileName(snapshot_id), size_error);
   if (!size_error) snapshot_bytes_ = size;
+  if (const auto status = writer_->DeleteSegmentsBefore(covered.segment); !status.ok()) {
+    return status.ToString();
+  }
   const auto status = store::DeleteSnapshotsBefore(writer_->shard_dir(), snapshot_id);
   return status.ok() ? std::string() : status.ToString();
 }

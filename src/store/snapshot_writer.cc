@@ -83,6 +83,8 @@ IoStatus SnapshotWriter::WriteBuffer() {
 }
 
 IoStatus SnapshotWriter::SyncAndDrop() {
+  // The last write may have synced already (Commit's trailer crossing the 8 MiB mark).
+  if (dropped_bytes_ == written_bytes_) return IoStatus::Ok();
   IoStatus status = file_->Sync();
   if (!status.ok()) return status;
   file_->DropCached(written_bytes_);

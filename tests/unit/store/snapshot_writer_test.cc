@@ -109,6 +109,35 @@ TEST_F(SnapshotWriterTest, ALargeSnapshotIsSyncedAndDroppedFromThePageCacheAsItG
   EXPECT_EQ(reader->record_count(), 200u);
 }
 
+TEST_F(SnapshotWriterTest, ATrailerWriteThatCrossesThe8MiBMarkIsSyncedOnce) {
+  FaultyFileSystem fs;
+  auto writer = Create({3, 100}, &fs);
+  // Seven writes of 1.1 MB stay under 8 MiB; the last record waits in the buffer (under
+  // 1 MiB) and goes out with the trailer at Commit, past the mark.
+  for (int i = 0; i < 7; ++i) ASSERT_TRUE(writer->Add(0x0101, std::string(1'100'000, 'a')).ok());
+  ASSERT_TRUE(writer->Add(0x0101, std::string(1'000'000, 'b')).ok());
+  EXPECT_EQ(fs.syncs, 0);
+  auto info = writer->Commit();
+  ASSERT_TRUE(info.ok()) << info.status().ToString();
+  EXPECT_EQ(fs.syncs, 1);
+  EXPECT_EQ(fs.dropped_until, testing::FileSize(info->path));
+}
+
+TEST_F(SnapshotWriterTest, AFailedSyncAtThe8MiBMarkFailsTheWriteAndPublishesNothing) {
+  FaultyFileSystem fs;
+  auto writer = Create({3, 100}, &fs);
+  fs.failing_syncs = 1;
+  const std::string payload(64 << 10, 'p');
+  IoStatus status;
+  for (int i = 0; i < 200 && status.ok(); ++i) status = writer->Add(0x0101, payload);
+  EXPECT_FALSE(status.ok());
+  EXPECT_EQ(fs.dropped_until, 0u) << "nothing is dropped that was not synced";
+  EXPECT_FALSE(writer->Commit().ok());
+  EXPECT_EQ(SnapshotCount(), 0u);
+  writer.reset();
+  EXPECT_FALSE(TempExists());
+}
+
 TEST_F(SnapshotWriterTest, WriterIsSpentAfterCommit) {
   auto writer = Create();
   ASSERT_TRUE(writer->Commit().ok());

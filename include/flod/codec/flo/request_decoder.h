@@ -6,10 +6,10 @@
 // reference server accepts both); any other shortfall, or bytes left over, is BAD_REQUEST.
 // An empty namespace becomes "default".
 
-#include "flod/codec/flo/frame.h"
-#include "flod/codec/flo/profile.h"
 #include <optional>
 
+#include "flod/codec/flo/frame.h"
+#include "flod/codec/flo/profile.h"
 #include "flod/core/request.h"
 #include "flod/core/result.h"
 
