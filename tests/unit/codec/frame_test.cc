@@ -108,6 +108,31 @@ TEST(FrameTest, ChecksumMismatchIsABadFrameOfKnownSize) {
   EXPECT_EQ(result.frame.header.request_id, 2u);
 }
 
+// CRC-32 (IEEE, reflected) one bit at a time: the definition FrameCrc must reproduce.
+uint32_t BitwiseCrc32(std::string_view data) {
+  uint32_t state = 0xFFFFFFFFu;
+  for (unsigned char byte : data) {
+    state ^= byte;
+    for (int bit = 0; bit < 8; ++bit) state = (state >> 1) ^ (0xEDB88320u & (0u - (state & 1)));
+  }
+  return ~state;
+}
+
+TEST(FrameTest, ChecksumCoversHeaderAroundItsCrcFieldThenPayloadAtEverySize) {
+  for (const size_t header_size : {kSdkHeaderBytes, kLegacyHeaderBytes}) {
+    std::string header;
+    for (size_t i = 0; i < header_size; ++i) header.push_back(static_cast<char>(i * 37 + 1));
+    for (const size_t payload_size : {0, 1, 100, 255, 256, 257, 300, 5000}) {
+      SCOPED_TRACE(std::to_string(header_size) + "-byte header, payload " +
+                   std::to_string(payload_size));
+      std::string payload;
+      for (size_t i = 0; i < payload_size; ++i) payload.push_back(static_cast<char>(i * 131 + 7));
+      const std::string covered = header.substr(0, 16) + header.substr(20) + payload;
+      EXPECT_EQ(FrameCrc(header, payload), BitwiseCrc32(covered));
+    }
+  }
+}
+
 TEST(FrameTest, VersionOtherThanTheConnectionsIsABadFrame) {
   const std::string v2_frame =
       RequestFrame(Framing::kSdkV1, 9, kOpcodeKvPut, Envelope("default", "k", "v"), 0, 2);
