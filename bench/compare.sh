@@ -153,7 +153,7 @@ printf '%-10s %14s %14s\n' flod "$flod_rss" "$(( flod_rss / 1000000 ))"
 printf '%-10s %14s %14s\n' redis "$redis_rss" "$(( redis_rss / 1000000 ))"
 
 echo
-echo "flod over the Flo binary protocol (bench/flo_load, 16 connections, pipeline 16, 5 s each)"
+echo "flod over the Flo binary protocol (bench/flo_load, 16 connections on 2 threads, pipeline 16, 5 s each)"
 start flod
-"$flo_load" --port "${port[flod]}" --connections 16 --pipeline 16 --seconds 5
+"$flo_load" --port "${port[flod]}" --connections 16 --threads 2 --pipeline 16 --seconds 5
 stop flod

@@ -1,10 +1,11 @@
 // Load generator for the Flo binary protocol: many connections, each pipelining `--pipeline`
-// requests per round trip, for a fixed time. Prints operations per second for KV put/get,
+// requests per round trip, spread over a few client threads, for a fixed time. Prints operations per second for KV put/get,
 // queue enqueue, dequeue+ack, stream append and group read+ack.
 //
-//   flo_load --port 9000 --connections 32 --pipeline 16 --seconds 5 [--workload kv_put,...]
+//   flo_load --port 9000 --connections 32 --threads 2 --pipeline 16 --seconds 5 [--workload kv_put,...]
 
 #include <CLI/CLI.hpp>
+#include <poll.h>
 
 #include <atomic>
 #include <chrono>
@@ -32,6 +33,7 @@ constexpr uint8_t kOptCount = 0x15;
 struct Settings {
   uint16_t port = 9000;
   int connections = 32;
+  int threads = 2;
   int pipeline = 16;
   double seconds = 5;
   int keys = 100'000;
@@ -54,127 +56,201 @@ std::string GroupConsumer(int connection) {
   return Le(group.size(), 2) + group + Le(consumer.size(), 2) + consumer;
 }
 
-// One round trip of one connection: returns the operations it completed.
-using Round = uint64_t (*)(FloClient&, const Settings&, int connection, uint64_t& counter);
+// One connection of a client thread: the counter its request ids and keys come from, and
+// how many replies its requests in flight still owe.
+struct Lane {
+  FloClient client;
+  int connection = 0;
+  uint64_t counter = 0;
+  int awaiting = 0;
+  bool acking = false;  // two-request workloads: the ack, not the read, is in flight
+};
 
-uint64_t SendAll(FloClient& client, const std::string& batch, int replies) {
-  client.SendRaw(batch);
-  for (int i = 0; i < replies; ++i) {
-    if (!client.Receive()) throw std::runtime_error("connection lost");
-  }
-  return static_cast<uint64_t>(replies);
+// One step of a workload on one connection: given the replies to its previous step (none at
+// the start), sends the next requests and returns how many replies they owe. Adds the
+// operations those replies complete to `done`.
+using Step = int (*)(Lane&, const Settings&, const std::vector<FloReply>& replies, uint64_t& done);
+
+// Counts the replies to the previous batch, then sends `pipeline` requests, the one numbered
+// n (its id, and where the key comes from) built by `frame(n)`.
+template <typename MakeFrame>
+int SendPipelined(Lane& lane, const Settings& s, const std::vector<FloReply>& replies,
+                  uint64_t& done, MakeFrame frame) {
+  done += replies.size();
+  std::string batch;
+  for (int i = 0; i < s.pipeline; ++i) batch += frame(lane.counter++);
+  lane.client.SendRaw(batch);
+  return s.pipeline;
 }
 
-uint64_t KvPutRound(FloClient& client, const Settings& s, int, uint64_t& counter) {
-  std::string batch;
+std::string KeyOf(uint64_t n, const Settings& s) {
+  return "key:" + std::to_string(n % static_cast<uint64_t>(s.keys));
+}
+std::string QueueName(const Lane& lane) { return "bench-q" + std::to_string(lane.connection % 8); }
+std::string StreamName(const Lane& lane) { return "bench-s" + std::to_string(lane.connection % 4); }
+
+int KvPutStep(Lane& lane, const Settings& s, const std::vector<FloReply>& replies, uint64_t& done) {
   const std::string value(static_cast<size_t>(s.value_bytes), 'v');
-  for (int i = 0; i < s.pipeline; ++i) {
-    const std::string key = "key:" + std::to_string(counter++ % static_cast<uint64_t>(s.keys));
-    batch += BuildFloFrame(counter, kKvPut, "default", key, value, "");
-  }
-  return SendAll(client, batch, s.pipeline);
+  return SendPipelined(lane, s, replies, done, [&](uint64_t n) {
+    return BuildFloFrame(n, kKvPut, "default", KeyOf(n, s), value, "");
+  });
 }
 
-uint64_t KvGetRound(FloClient& client, const Settings& s, int, uint64_t& counter) {
-  std::string batch;
-  for (int i = 0; i < s.pipeline; ++i) {
-    const std::string key = "key:" + std::to_string(counter++ % static_cast<uint64_t>(s.keys));
-    batch += BuildFloFrame(counter, kKvGet, "default", key, "", "");
-  }
-  return SendAll(client, batch, s.pipeline);
+int KvGetStep(Lane& lane, const Settings& s, const std::vector<FloReply>& replies, uint64_t& done) {
+  return SendPipelined(lane, s, replies, done, [&](uint64_t n) {
+    return BuildFloFrame(n, kKvGet, "default", KeyOf(n, s), "", "");
+  });
 }
 
-uint64_t EnqueueRound(FloClient& client, const Settings& s, int connection, uint64_t& counter) {
-  std::string batch;
+int EnqueueStep(Lane& lane, const Settings& s, const std::vector<FloReply>& replies, uint64_t& done) {
   const std::string payload(static_cast<size_t>(s.value_bytes), 'p');
-  const std::string queue = "bench-q" + std::to_string(connection % 8);
-  for (int i = 0; i < s.pipeline; ++i) batch += BuildFloFrame(++counter, kEnqueue, "default", queue, payload, "");
-  return SendAll(client, batch, s.pipeline);
+  const std::string queue = QueueName(lane);
+  return SendPipelined(lane, s, replies, done, [&](uint64_t n) {
+    return BuildFloFrame(n, kEnqueue, "default", queue, payload, "");
+  });
 }
 
-// Dequeues up to `pipeline` messages in one request and acks them all in a second one.
-uint64_t DequeueAckRound(FloClient& client, const Settings& s, int connection, uint64_t& counter) {
-  const std::string queue = "bench-q" + std::to_string(connection % 8);
-  const FloOptions count = FloOptions().U32(kOptCount, static_cast<uint32_t>(s.pipeline));
-  client.SendRaw(BuildFloFrame(++counter, kDequeue, "default", queue, "", count.bytes()));
-  const auto reply = client.Receive();
-  if (!reply || reply->data.size() < 4) throw std::runtime_error("dequeue failed");
-  const uint32_t messages = U32At(reply->data, 0);
-  if (messages == 0) return 0;
+int StreamAppendStep(Lane& lane, const Settings& s, const std::vector<FloReply>& replies, uint64_t& done) {
+  const std::string payload(static_cast<size_t>(s.value_bytes), 'e');
+  const std::string stream = StreamName(lane);
+  return SendPipelined(lane, s, replies, done, [&](uint64_t n) {
+    return BuildFloFrame(n, kStreamAppend, "default", stream, payload, "");
+  });
+}
+
+// The ack for a dequeue reply ([count:u32] then [seq:u64][length:u32][payload] each); empty
+// when the reply holds no message.
+std::string AckOfDequeued(const std::string& data) {
+  if (data.size() < 4) throw std::runtime_error("dequeue failed");
+  const uint32_t messages = U32At(data, 0);
+  if (messages == 0) return {};
   std::string seqs = Le(messages, 4);
   for (size_t at = 4, i = 0; i < messages; ++i) {
-    seqs += Le(U64At(reply->data, at), 8);
-    at += 12 + U32At(reply->data, at + 8);
+    seqs += Le(U64At(data, at), 8);
+    at += 12 + U32At(data, at + 8);
   }
-  client.SendRaw(BuildFloFrame(++counter, kComplete, "default", queue, seqs, ""));
-  if (!client.Receive()) throw std::runtime_error("ack failed");
-  return messages;
+  return seqs;
 }
 
-uint64_t StreamAppendRound(FloClient& client, const Settings& s, int connection, uint64_t& counter) {
-  std::string batch;
-  const std::string payload(static_cast<size_t>(s.value_bytes), 'e');
-  const std::string stream = "bench-s" + std::to_string(connection % 4);
-  for (int i = 0; i < s.pipeline; ++i) batch += BuildFloFrame(++counter, kStreamAppend, "default", stream, payload, "");
-  return SendAll(client, batch, s.pipeline);
-}
-
-// Reads up to `pipeline` records through a consumer group and acks them in one request.
-uint64_t GroupReadAckRound(FloClient& client, const Settings& s, int connection, uint64_t& counter) {
-  const std::string stream = "bench-s" + std::to_string(connection % 4);
+// Dequeues up to `pipeline` messages in one request, then acks them all in a second one.
+int DequeueAckStep(Lane& lane, const Settings& s, const std::vector<FloReply>& replies, uint64_t& done) {
+  const std::string queue = QueueName(lane);
+  if (!lane.acking && !replies.empty()) {
+    const std::string seqs = AckOfDequeued(replies.front().data);
+    if (!seqs.empty()) {
+      done += U32At(seqs, 0);
+      lane.client.SendRaw(BuildFloFrame(++lane.counter, kComplete, "default", queue, seqs, ""));
+      lane.acking = true;
+      return 1;
+    }
+  }
+  lane.acking = false;
   const FloOptions count = FloOptions().U32(kOptCount, static_cast<uint32_t>(s.pipeline));
-  client.SendRaw(BuildFloFrame(++counter, kGroupRead, "default", stream, GroupConsumer(connection), count.bytes()));
-  const auto reply = client.Receive();
-  if (!reply) throw std::runtime_error("group read failed");
-  if (reply->data.size() < 4) return 0;
-  const uint32_t records = U32At(reply->data, 0);
+  lane.client.SendRaw(BuildFloFrame(++lane.counter, kDequeue, "default", queue, "", count.bytes()));
+  return 1;
+}
+
+// The ids to ack for a group read reply ([count:u32] then per record [seq:u64][ts:u64]
+// [partition:u8][key?][payload][headers]), count first; empty when it holds no record.
+std::string IdsOfGroupRead(const std::string& data) {
+  if (data.size() < 4) return {};
+  const uint32_t records = U32At(data, 0);
+  if (records == 0) return {};
   std::string ids = Le(records, 4);
   size_t at = 4;
   for (uint32_t i = 0; i < records; ++i) {
-    const uint64_t seq = U64At(reply->data, at), ts = U64At(reply->data, at + 8);
+    const uint64_t seq = U64At(data, at), ts = U64At(data, at + 8);
     ids += Le(ts, 8) + Le(seq, 8);
     at += 8 + 8 + 1 + 4;
-    if (reply->data[at++] == 1) at += 4 + U32At(reply->data, at);  // key
-    at += 4 + U32At(reply->data, at);                                // payload
-    const uint32_t headers = U32At(reply->data, at);
+    if (data[at++] == 1) at += 4 + U32At(data, at);  // key
+    at += 4 + U32At(data, at);                       // payload
+    const uint32_t headers = U32At(data, at);
     at += 4;
     for (uint32_t h = 0; h < headers; ++h) {
-      at += 4 + U32At(reply->data, at);
-      at += 4 + U32At(reply->data, at);
+      at += 4 + U32At(data, at);
+      at += 4 + U32At(data, at);
     }
   }
-  if (records == 0) return 0;
-  client.SendRaw(BuildFloFrame(++counter, kGroupAck, "default", stream, GroupConsumer(connection) + ids, ""));
-  if (!client.Receive()) throw std::runtime_error("group ack failed");
-  return records;
+  return ids;
+}
+
+// Reads up to `pipeline` records through a consumer group, then acks them in one request.
+int GroupReadAckStep(Lane& lane, const Settings& s, const std::vector<FloReply>& replies, uint64_t& done) {
+  const std::string stream = StreamName(lane);
+  if (!lane.acking && !replies.empty()) {
+    const std::string ids = IdsOfGroupRead(replies.front().data);
+    if (!ids.empty()) {
+      done += U32At(ids, 0);
+      lane.client.SendRaw(BuildFloFrame(++lane.counter, kGroupAck, "default", stream,
+                                        GroupConsumer(lane.connection) + ids, ""));
+      lane.acking = true;
+      return 1;
+    }
+  }
+  lane.acking = false;
+  const FloOptions count = FloOptions().U32(kOptCount, static_cast<uint32_t>(s.pipeline));
+  lane.client.SendRaw(BuildFloFrame(++lane.counter, kGroupRead, "default", stream,
+                                    GroupConsumer(lane.connection), count.bytes()));
+  return 1;
 }
 
 struct Workload {
   std::string name;
-  Round round;
+  Step step;
 };
 
+// One client thread: waits on all its connections at once and gives each the next step as
+// soon as its replies are in, as redis-benchmark's threads do. Returns the operations done.
+uint64_t DriveLanes(std::vector<Lane>& lanes, const Settings& s, const Workload& workload,
+                    Clock::time_point deadline) {
+  uint64_t done = 0;
+  std::vector<FloReply> replies;
+  for (Lane& lane : lanes) lane.awaiting = workload.step(lane, s, replies, done);
+  std::vector<pollfd> fds;
+  for (const Lane& lane : lanes) fds.push_back(pollfd{lane.client.fd(), POLLIN, 0});
+  while (Clock::now() < deadline) {
+    if (poll(fds.data(), fds.size(), 1000) <= 0) throw std::runtime_error("no reply within 1 s");
+    for (size_t i = 0; i < lanes.size(); ++i) {
+      if (fds[i].revents == 0) continue;
+      Lane& lane = lanes[i];
+      replies.clear();
+      for (int r = 0; r < lane.awaiting; ++r) {
+        auto reply = lane.client.Receive();
+        if (!reply) throw std::runtime_error("connection lost");
+        replies.push_back(std::move(*reply));
+      }
+      lane.awaiting = workload.step(lane, s, replies, done);
+    }
+  }
+  return done;
+}
+
+// Connections are dealt out to `threads` client threads.
 double Run(const Settings& s, const Workload& workload) {
   std::atomic<uint64_t> total{0};
   std::atomic<bool> failed{false};
-  const auto deadline = Clock::now() + std::chrono::duration<double>(s.seconds);
+  const Clock::time_point deadline =
+      Clock::now() + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(s.seconds));
   std::vector<std::thread> threads;
   const auto start = Clock::now();
-  for (int c = 0; c < s.connections; ++c) {
-    threads.emplace_back([&, c] {
-      FloClient client;
-      if (!client.Connect(s.port)) {
-        failed = true;
-        return;
+  for (int t = 0; t < s.threads; ++t) {
+    threads.emplace_back([&, t] {
+      std::vector<Lane> lanes(static_cast<size_t>((s.connections - t + s.threads - 1) / s.threads));
+      for (size_t i = 0; i < lanes.size(); ++i) {
+        Lane& lane = lanes[i];
+        lane.connection = t + static_cast<int>(i) * s.threads;
+        lane.counter = static_cast<uint64_t>(lane.connection) * 1'000'003u;
+        if (!lane.client.Connect(s.port)) {
+          failed = true;
+          return;
+        }
       }
-      uint64_t counter = static_cast<uint64_t>(c) * 1'000'003u, done = 0;
       try {
-        while (Clock::now() < deadline) done += workload.round(client, s, c, counter);
+        if (!lanes.empty()) total += DriveLanes(lanes, s, workload, deadline);
       } catch (const std::exception& error) {
         std::cerr << workload.name << ": " << error.what() << "\n";
         failed = true;
       }
-      total += done;
     });
   }
   for (auto& thread : threads) thread.join();
@@ -190,6 +266,8 @@ int main(int argc, char** argv) {
   CLI::App app{"Flo binary protocol load generator"};
   app.add_option("--port", s.port);
   app.add_option("--connections", s.connections);
+  app.add_option("--threads", s.threads, "client threads; connections are dealt out to them")
+      ->check(CLI::PositiveNumber);
   app.add_option("--pipeline", s.pipeline);
   app.add_option("--seconds", s.seconds);
   app.add_option("--keys", s.keys);
@@ -198,10 +276,11 @@ int main(int argc, char** argv) {
   CLI11_PARSE(app, argc, argv);
 
   const std::vector<Workload> all = {
-      {"kv_put", KvPutRound},           {"kv_get", KvGetRound},
-      {"queue_enqueue", EnqueueRound},  {"queue_dequeue_ack", DequeueAckRound},
-      {"stream_append", StreamAppendRound}, {"stream_group_read_ack", GroupReadAckRound}};
-  std::cout << "workload                  ops/s   (" << s.connections << " connections, pipeline "
+      {"kv_put", KvPutStep},           {"kv_get", KvGetStep},
+      {"queue_enqueue", EnqueueStep},  {"queue_dequeue_ack", DequeueAckStep},
+      {"stream_append", StreamAppendStep}, {"stream_group_read_ack", GroupReadAckStep}};
+  std::cout << "workload                  ops/s   (" << s.connections << " connections on "
+            << s.threads << " threads, pipeline "
             << s.pipeline << ", " << s.value_bytes << "-byte values)\n";
   std::stringstream wanted(workloads);
   for (std::string name; std::getline(wanted, name, ',');) {

@@ -69,6 +69,8 @@ class FloClient {
   // Everything the server sends until it closes the connection; nullopt when it is still
   // open after timeout_ms without sending anything.
   std::optional<std::string> ReadUntilClosed(int timeout_ms = 2'000);
+  // The socket, for callers that wait on several clients at once (bench/flo_load).
+  int fd() const { return fd_; }
 
  private:
   bool ReadExactly(size_t n, std::string& out, int timeout_ms);
