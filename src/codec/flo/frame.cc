@@ -93,13 +93,13 @@ uint32_t FrameCrc(std::string_view header, std::string_view payload) {
   // The CRC field itself (header bytes 16-19) is left out. The covered bytes are gathered
   // into one buffer, the payload too when it is small, because each CRC call has a fixed
   // cost of about as much as folding 200 bytes.
-  constexpr size_t kCrcFieldEnd = 20;
-  constexpr size_t kCoveredHeaderMax = kSdkHeaderBytes - 4;
+  constexpr size_t kCrcFieldStart = 16, kCrcFieldEnd = 20;
+  constexpr size_t kCrcFieldBytes = kCrcFieldEnd - kCrcFieldStart;
   constexpr size_t kGatherPayloadMax = 256;
-  char gathered[kCoveredHeaderMax + kGatherPayloadMax];
-  std::memcpy(gathered, header.data(), 16);
-  std::memcpy(gathered + 16, header.data() + kCrcFieldEnd, header.size() - kCrcFieldEnd);
-  const size_t covered_header = header.size() - 4;
+  char gathered[kSdkHeaderBytes - kCrcFieldBytes + kGatherPayloadMax];
+  std::memcpy(gathered, header.data(), kCrcFieldStart);
+  std::memcpy(gathered + kCrcFieldStart, header.data() + kCrcFieldEnd, header.size() - kCrcFieldEnd);
+  const size_t covered_header = header.size() - kCrcFieldBytes;
   if (payload.size() <= kGatherPayloadMax) {
     std::memcpy(gathered + covered_header, payload.data(), payload.size());
     return Crc32Extend(0, std::string_view(gathered, covered_header + payload.size()));
