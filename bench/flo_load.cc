@@ -132,22 +132,39 @@ std::string AckOfDequeued(const std::string& data) {
   return seqs;
 }
 
-// Dequeues up to `pipeline` messages in one request, then acks them all in a second one.
-int DequeueAckStep(Lane& lane, const Settings& s, const std::vector<FloReply>& replies, uint64_t& done) {
-  const std::string queue = QueueName(lane);
+// A read followed by an ack of what it read: `ack_body` turns the read's reply into the ack's
+// body (a u32 count first), empty when nothing was read; the ack's reply, or an empty read,
+// leads to the next read.
+template <typename ReadFrame, typename AckFrame>
+int ReadThenAck(Lane& lane, const std::vector<FloReply>& replies, uint64_t& done,
+                std::string (*ack_body)(const std::string&), ReadFrame read, AckFrame ack) {
   if (!lane.acking && !replies.empty()) {
-    const std::string seqs = AckOfDequeued(replies.front().data);
-    if (!seqs.empty()) {
-      done += U32At(seqs, 0);
-      lane.client.SendRaw(BuildFloFrame(++lane.counter, kComplete, "default", queue, seqs, ""));
+    const std::string body = ack_body(replies.front().data);
+    if (!body.empty()) {
+      done += U32At(body, 0);
+      lane.client.SendRaw(ack(body));
       lane.acking = true;
       return 1;
     }
   }
   lane.acking = false;
-  const FloOptions count = FloOptions().U32(kOptCount, static_cast<uint32_t>(s.pipeline));
-  lane.client.SendRaw(BuildFloFrame(++lane.counter, kDequeue, "default", queue, "", count.bytes()));
+  lane.client.SendRaw(read());
   return 1;
+}
+
+std::string ReadCountOption(const Settings& s) {
+  return FloOptions().U32(kOptCount, static_cast<uint32_t>(s.pipeline)).bytes();
+}
+
+// Dequeues up to `pipeline` messages in one request, then acks them all in a second one.
+int DequeueAckStep(Lane& lane, const Settings& s, const std::vector<FloReply>& replies, uint64_t& done) {
+  const std::string queue = QueueName(lane);
+  return ReadThenAck(
+      lane, replies, done, AckOfDequeued,
+      [&] { return BuildFloFrame(++lane.counter, kDequeue, "default", queue, "", ReadCountOption(s)); },
+      [&](const std::string& seqs) {
+        return BuildFloFrame(++lane.counter, kComplete, "default", queue, seqs, "");
+      });
 }
 
 // The ids to ack for a group read reply ([count:u32] then per record [seq:u64][ts:u64]
@@ -177,21 +194,16 @@ std::string IdsOfGroupRead(const std::string& data) {
 // Reads up to `pipeline` records through a consumer group, then acks them in one request.
 int GroupReadAckStep(Lane& lane, const Settings& s, const std::vector<FloReply>& replies, uint64_t& done) {
   const std::string stream = StreamName(lane);
-  if (!lane.acking && !replies.empty()) {
-    const std::string ids = IdsOfGroupRead(replies.front().data);
-    if (!ids.empty()) {
-      done += U32At(ids, 0);
-      lane.client.SendRaw(BuildFloFrame(++lane.counter, kGroupAck, "default", stream,
-                                        GroupConsumer(lane.connection) + ids, ""));
-      lane.acking = true;
-      return 1;
-    }
-  }
-  lane.acking = false;
-  const FloOptions count = FloOptions().U32(kOptCount, static_cast<uint32_t>(s.pipeline));
-  lane.client.SendRaw(BuildFloFrame(++lane.counter, kGroupRead, "default", stream,
-                                    GroupConsumer(lane.connection), count.bytes()));
-  return 1;
+  const std::string group_consumer = GroupConsumer(lane.connection);
+  return ReadThenAck(
+      lane, replies, done, IdsOfGroupRead,
+      [&] {
+        return BuildFloFrame(++lane.counter, kGroupRead, "default", stream, group_consumer,
+                             ReadCountOption(s));
+      },
+      [&](const std::string& ids) {
+        return BuildFloFrame(++lane.counter, kGroupAck, "default", stream, group_consumer + ids, "");
+      });
 }
 
 struct Workload {
