@@ -1,23 +1,36 @@
 #include "engine/queue/stored_message.h"
 
 #include <cstring>
+#include <memory>
 #include <new>
 #include <utility>
 
 namespace flod::engine::queue {
 
-// The payload starts right after the fixed fields; keep them at 56 bytes so that a 32-byte
-// payload still fits a 96-byte malloc chunk.
+// Keep the fields at 56 bytes: a 32-byte payload then still fits a 96-byte malloc chunk, and
+// a block with a payload of its own (the fields and that block's address) takes 64.
 static_assert(sizeof(StoredMessage) == 56);
 
 StoredMessage* StoredMessage::Create(uint64_t seq, std::string_view payload) {
-  void* block = ::operator new(sizeof(StoredMessage) + payload.size());
+  const bool inline_payload = payload.size() <= kInlinePayloadMax;
+  std::unique_ptr<char[]> own_block(inline_payload ? nullptr : new char[payload.size()]);
+  void* block =
+      ::operator new(sizeof(StoredMessage) + (inline_payload ? payload.size() : sizeof(char*)));
   auto* message = new (block) StoredMessage(seq, static_cast<uint32_t>(payload.size()));
-  if (!payload.empty()) std::memcpy(reinterpret_cast<char*>(message + 1), payload.data(), payload.size());
+  char* bytes = inline_payload ? message->after_fields() : own_block.release();
+  if (!inline_payload) std::memcpy(message->after_fields(), &bytes, sizeof(bytes));
+  if (!payload.empty()) std::memcpy(bytes, payload.data(), payload.size());
   return message;
 }
 
+const char* StoredMessage::OutOfLinePayload() const {
+  const char* bytes = nullptr;
+  std::memcpy(&bytes, after_fields(), sizeof(bytes));
+  return bytes;
+}
+
 void StoredMessage::Destroy(StoredMessage* message) {
+  if (message->payload_size_ > kInlinePayloadMax) delete[] message->OutOfLinePayload();
   message->~StoredMessage();
   ::operator delete(message);
 }

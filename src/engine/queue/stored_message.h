@@ -1,6 +1,7 @@
 #pragma once
-// One queued message in one heap block (fixed fields, then the payload bytes), and the
-// intrusive list that threads blocks together without allocating.
+// One queued message in a heap block of its fixed fields (a small payload follows them there,
+// a larger one has a block of its own), and the intrusive list that threads messages together
+// without allocating.
 //
 // Ownership: MessageQueue creates blocks with StoredMessage::Create, owns them through its
 // SeqIndex and frees them with StoredMessage::Destroy. Indexes hold non-owning pointers.
@@ -15,14 +16,19 @@ namespace flod::engine::queue {
 
 class StoredMessage {
  public:
-  // The block holds a copy of `payload` (at most 4 GiB; the engine caps it far lower).
+  // Keeps a copy of `payload` (at most 4 GiB; the engine caps it far lower). One above
+  // kInlinePayloadMax bytes goes to a block of its own: a dequeue, ack or lease change writes
+  // only the fields, and after a snapshot's fork every page it writes is copied, so the
+  // fields must not share pages with large payloads. Small ones stay inline, saving a block.
   static StoredMessage* Create(uint64_t seq, std::string_view payload);
   static void Destroy(StoredMessage* message);
   StoredMessage(const StoredMessage&) = delete;
   StoredMessage& operator=(const StoredMessage&) = delete;
 
+  static constexpr uint32_t kInlinePayloadMax = 64;
+
   std::string_view payload() const {
-    return {reinterpret_cast<const char*>(this + 1), payload_size_};
+    return {payload_size_ <= kInlinePayloadMax ? after_fields() : OutOfLinePayload(), payload_size_};
   }
 
   const uint64_t seq;
@@ -39,6 +45,10 @@ class StoredMessage {
   friend class MessageList;
   StoredMessage(uint64_t seq, uint32_t payload_size) : seq(seq), payload_size_(payload_size) {}
   ~StoredMessage() = default;
+
+  // The bytes after the fields: the payload itself, or the address of its own block.
+  char* after_fields() const { return reinterpret_cast<char*>(const_cast<StoredMessage*>(this) + 1); }
+  const char* OutOfLinePayload() const;
 
   uint32_t payload_size_;
   // Links of the MessageList the message is on, if any.

@@ -59,12 +59,28 @@ std::vector<uint64_t> ListSeqs(const MessageList& list) {
 
 // ---- StoredMessage and MessageList --------------------------------------------------------
 
-TEST(StoredMessage, KeepsItsPayloadInline) {
-  MessagePtr message(StoredMessage::Create(7, std::string("a\0b\r\n", 5)));
+TEST(StoredMessage, KeepsACopyOfItsPayload) {
+  std::string payload("a\0b\r\n", 5);
+  MessagePtr message(StoredMessage::Create(7, payload));
+  payload.assign("xxxxx");
   EXPECT_EQ(message->seq, 7u);
   EXPECT_EQ(message->payload(), std::string("a\0b\r\n", 5));
   MessagePtr empty(StoredMessage::Create(8, ""));
   EXPECT_TRUE(empty->payload().empty());
+}
+
+TEST(StoredMessage, KeepsASmallPayloadInlineAndALargeOneInABlockOfItsOwn) {
+  // A dequeue writes the state, lease deadline and list links; after a snapshot's fork each
+  // written page is copied, so a large payload must not follow the fields in their block.
+  const size_t limit = StoredMessage::kInlinePayloadMax;
+  for (const size_t size : {size_t{1}, limit, limit + 1, size_t{4096}}) {
+    SCOPED_TRACE(size);
+    const std::string payload(size, 'p');
+    MessagePtr message(StoredMessage::Create(1, payload));
+    const auto* fields_end = reinterpret_cast<const char*>(message.get()) + sizeof(StoredMessage);
+    EXPECT_EQ(message->payload().data() == fields_end, size <= limit);
+    EXPECT_EQ(message->payload(), payload);
+  }
 }
 
 TEST(MessageList, AppendsAndRemovesAnywhere) {
