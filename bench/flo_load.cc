@@ -1,8 +1,10 @@
 // Load generator for the Flo binary protocol: many connections, each pipelining `--pipeline`
-// requests per round trip, spread over a few client threads, for a fixed time. Prints operations per second for KV put/get,
-// queue enqueue, dequeue+ack, stream append and group read+ack.
+// requests per round trip, spread over a few client threads, for a fixed time. Prints
+// operations per second for KV put/get, queue enqueue, dequeue+ack, stream append and group
+// read+ack.
 //
-//   flo_load --port 9000 --connections 32 --threads 2 --pipeline 16 --seconds 5 [--workload kv_put,...]
+//   flo_load --port 9000 --connections 32 --threads 2 --pipeline 16 --seconds 5
+//            [--workload kv_put,...]
 
 #include <CLI/CLI.hpp>
 #include <poll.h>
@@ -69,12 +71,13 @@ struct Lane {
 // One step of a workload on one connection: given the replies to its previous step (none at
 // the start), sends the next requests and returns how many replies they owe. Adds the
 // operations those replies complete to `done`.
-using Step = int (*)(Lane&, const Settings&, const std::vector<FloReply>& replies, uint64_t& done);
+using Replies = std::vector<FloReply>;
+using Step = int (*)(Lane&, const Settings&, const Replies& replies, uint64_t& done);
 
 // Counts the replies to the previous batch, then sends `pipeline` requests, the one numbered
 // n (its id, and where the key comes from) built by `frame(n)`.
 template <typename MakeFrame>
-int SendPipelined(Lane& lane, const Settings& s, const std::vector<FloReply>& replies,
+int SendPipelined(Lane& lane, const Settings& s, const Replies& replies,
                   uint64_t& done, MakeFrame frame) {
   done += replies.size();
   std::string batch;
@@ -89,20 +92,20 @@ std::string KeyOf(uint64_t n, const Settings& s) {
 std::string QueueName(const Lane& lane) { return "bench-q" + std::to_string(lane.connection % 8); }
 std::string StreamName(const Lane& lane) { return "bench-s" + std::to_string(lane.connection % 4); }
 
-int KvPutStep(Lane& lane, const Settings& s, const std::vector<FloReply>& replies, uint64_t& done) {
+int KvPutStep(Lane& lane, const Settings& s, const Replies& replies, uint64_t& done) {
   const std::string value(static_cast<size_t>(s.value_bytes), 'v');
   return SendPipelined(lane, s, replies, done, [&](uint64_t n) {
     return BuildFloFrame(n, kKvPut, "default", KeyOf(n, s), value, "");
   });
 }
 
-int KvGetStep(Lane& lane, const Settings& s, const std::vector<FloReply>& replies, uint64_t& done) {
+int KvGetStep(Lane& lane, const Settings& s, const Replies& replies, uint64_t& done) {
   return SendPipelined(lane, s, replies, done, [&](uint64_t n) {
     return BuildFloFrame(n, kKvGet, "default", KeyOf(n, s), "", "");
   });
 }
 
-int EnqueueStep(Lane& lane, const Settings& s, const std::vector<FloReply>& replies, uint64_t& done) {
+int EnqueueStep(Lane& lane, const Settings& s, const Replies& replies, uint64_t& done) {
   const std::string payload(static_cast<size_t>(s.value_bytes), 'p');
   const std::string queue = QueueName(lane);
   return SendPipelined(lane, s, replies, done, [&](uint64_t n) {
@@ -110,7 +113,7 @@ int EnqueueStep(Lane& lane, const Settings& s, const std::vector<FloReply>& repl
   });
 }
 
-int StreamAppendStep(Lane& lane, const Settings& s, const std::vector<FloReply>& replies, uint64_t& done) {
+int StreamAppendStep(Lane& lane, const Settings& s, const Replies& replies, uint64_t& done) {
   const std::string payload(static_cast<size_t>(s.value_bytes), 'e');
   const std::string stream = StreamName(lane);
   return SendPipelined(lane, s, replies, done, [&](uint64_t n) {
@@ -136,7 +139,7 @@ std::string AckOfDequeued(const std::string& data) {
 // body (a u32 count first), empty when nothing was read; the ack's reply, or an empty read,
 // leads to the next read.
 template <typename ReadFrame, typename AckFrame>
-int ReadThenAck(Lane& lane, const std::vector<FloReply>& replies, uint64_t& done,
+int ReadThenAck(Lane& lane, const Replies& replies, uint64_t& done,
                 std::string (*ack_body)(const std::string&), ReadFrame read, AckFrame ack) {
   if (!lane.acking && !replies.empty()) {
     const std::string body = ack_body(replies.front().data);
@@ -157,11 +160,13 @@ std::string ReadCountOption(const Settings& s) {
 }
 
 // Dequeues up to `pipeline` messages in one request, then acks them all in a second one.
-int DequeueAckStep(Lane& lane, const Settings& s, const std::vector<FloReply>& replies, uint64_t& done) {
+int DequeueAckStep(Lane& lane, const Settings& s, const Replies& replies, uint64_t& done) {
   const std::string queue = QueueName(lane);
   return ReadThenAck(
       lane, replies, done, AckOfDequeued,
-      [&] { return BuildFloFrame(++lane.counter, kDequeue, "default", queue, "", ReadCountOption(s)); },
+      [&] {
+        return BuildFloFrame(++lane.counter, kDequeue, "default", queue, "", ReadCountOption(s));
+      },
       [&](const std::string& seqs) {
         return BuildFloFrame(++lane.counter, kComplete, "default", queue, seqs, "");
       });
@@ -192,7 +197,7 @@ std::string IdsOfGroupRead(const std::string& data) {
 }
 
 // Reads up to `pipeline` records through a consumer group, then acks them in one request.
-int GroupReadAckStep(Lane& lane, const Settings& s, const std::vector<FloReply>& replies, uint64_t& done) {
+int GroupReadAckStep(Lane& lane, const Settings& s, const Replies& replies, uint64_t& done) {
   const std::string stream = StreamName(lane);
   const std::string group_consumer = GroupConsumer(lane.connection);
   return ReadThenAck(
@@ -202,7 +207,8 @@ int GroupReadAckStep(Lane& lane, const Settings& s, const std::vector<FloReply>&
                              ReadCountOption(s));
       },
       [&](const std::string& ids) {
-        return BuildFloFrame(++lane.counter, kGroupAck, "default", stream, group_consumer + ids, "");
+        return BuildFloFrame(++lane.counter, kGroupAck, "default", stream, group_consumer + ids,
+                             "");
       });
 }
 
@@ -241,8 +247,9 @@ uint64_t DriveLanes(std::vector<Lane>& lanes, const Settings& s, const Workload&
 double Run(const Settings& s, const Workload& workload) {
   std::atomic<uint64_t> total{0};
   std::atomic<bool> failed{false};
+  const auto length = std::chrono::duration<double>(s.seconds);
   const Clock::time_point deadline =
-      Clock::now() + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(s.seconds));
+      Clock::now() + std::chrono::duration_cast<Clock::duration>(length);
   std::vector<std::thread> threads;
   const auto start = Clock::now();
   for (int t = 0; t < s.threads; ++t) {

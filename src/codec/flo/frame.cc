@@ -98,7 +98,8 @@ uint32_t FrameCrc(std::string_view header, std::string_view payload) {
   constexpr size_t kGatherPayloadMax = 256;
   char gathered[kSdkHeaderBytes - kCrcFieldBytes + kGatherPayloadMax];
   std::memcpy(gathered, header.data(), kCrcFieldStart);
-  std::memcpy(gathered + kCrcFieldStart, header.data() + kCrcFieldEnd, header.size() - kCrcFieldEnd);
+  std::memcpy(gathered + kCrcFieldStart, header.data() + kCrcFieldEnd,
+              header.size() - kCrcFieldEnd);
   const size_t covered_header = header.size() - kCrcFieldBytes;
   if (payload.size() <= kGatherPayloadMax) {
     std::memcpy(gathered + covered_header, payload.data(), payload.size());

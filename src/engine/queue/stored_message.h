@@ -28,7 +28,8 @@ class StoredMessage {
   static constexpr uint32_t kInlinePayloadMax = 64;
 
   std::string_view payload() const {
-    return {payload_size_ <= kInlinePayloadMax ? after_fields() : OutOfLinePayload(), payload_size_};
+    const char* bytes = payload_size_ <= kInlinePayloadMax ? after_fields() : OutOfLinePayload();
+    return {bytes, payload_size_};
   }
 
   const uint64_t seq;
@@ -47,7 +48,9 @@ class StoredMessage {
   ~StoredMessage() = default;
 
   // The bytes after the fields: the payload itself, or the address of its own block.
-  char* after_fields() const { return reinterpret_cast<char*>(const_cast<StoredMessage*>(this) + 1); }
+  char* after_fields() const {
+    return reinterpret_cast<char*>(const_cast<StoredMessage*>(this) + 1);
+  }
   const char* OutOfLinePayload() const;
 
   uint32_t payload_size_;
