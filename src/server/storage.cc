@@ -6,6 +6,7 @@
 #include <chrono>
 
 #include "flod/dispatch/replay.h"
+#include "flod/store/file_names.h"
 #include "flod/store/snapshot_reader.h"
 #include "flod/store/wal_reader.h"
 #include "flod/store/wal_writer.h"
@@ -45,12 +46,6 @@ namespace {
 
 std::string ShardPrefix(uint32_t shard) { return "shard " + std::to_string(shard) + ": "; }
 
-uint64_t FileSize(const std::filesystem::path& file) {
-  std::error_code error;
-  const auto size = std::filesystem::file_size(file, error);
-  return error ? 0 : size;
-}
-
 struct LoadedSnapshot {
   store::WalPosition covered;  // where WAL replay starts
   uint64_t bytes = 0;          // the file's size; 0 when there was none
@@ -73,7 +68,7 @@ std::string LoadSnapshot(const std::filesystem::path& dir, uint32_t shard,
     }
   }
   if (!reader.status().ok()) return reader.status().ToString();
-  loaded = {reader.covered(), FileSize(reader.path())};
+  loaded = {reader.covered(), store::FileBytesOrZero(reader.path())};
   spdlog::info("{}loaded snapshot {} ({} records, covers WAL up to {})", ShardPrefix(shard),
                reader.path().filename().string(), reader.record_count(),
                store::ToString(loaded.covered));
@@ -82,14 +77,16 @@ std::string LoadSnapshot(const std::filesystem::path& dir, uint32_t shard,
 
 // --repair: cuts the WAL at the damage, after saying exactly what is dropped.
 std::string RepairAt(const std::filesystem::path& dir, const store::WalProblem& problem) {
+  const uint64_t file_bytes = store::FileBytesOrZero(problem.file);
   spdlog::warn("repair: dropping {} bytes of {} from offset {}",
-               FileSize(problem.file) - std::min(FileSize(problem.file), problem.offset),
-               problem.file.string(), problem.offset);
+               file_bytes - std::min(file_bytes, problem.offset), problem.file.string(),
+               problem.offset);
   auto segments = store::ListSegments(dir);
   if (!segments) return segments.status().ToString();
   for (const auto& later : *segments) {
     if (later.number <= problem.segment) continue;
-    spdlog::warn("repair: dropping segment {} ({} bytes)", later.path.string(), FileSize(later.path));
+    spdlog::warn("repair: dropping segment {} ({} bytes)", later.path.string(),
+                 store::FileBytesOrZero(later.path));
     std::error_code error;
     std::filesystem::remove(later.path, error);
     if (error) return "cannot remove " + later.path.string() + ": " + error.message();

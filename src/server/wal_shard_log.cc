@@ -50,11 +50,10 @@ std::string WalShardLog::BeginSnapshot(store::WalPosition& covered) {
 }
 
 std::string WalShardLog::DropCovered(const store::WalPosition& covered, uint64_t snapshot_id) {
-  // The snapshot is on disk whatever the clean-up below meets, so its size counts from now.
-  std::error_code size_error;
-  const uint64_t size = std::filesystem::file_size(
-      writer_->shard_dir() / store::SnapshotFileName(snapshot_id), size_error);
-  if (!size_error) snapshot_bytes_ = size;
+  // The snapshot is on disk whatever the clean-up below meets, so its size counts from now
+  // (a snapshot is never empty: 0 means its size could not be read, and the last one stands).
+  const auto snapshot = writer_->shard_dir() / store::SnapshotFileName(snapshot_id);
+  if (const uint64_t size = store::FileBytesOrZero(snapshot); size > 0) snapshot_bytes_ = size;
   if (const auto status = writer_->DeleteSegmentsBefore(covered.segment); !status.ok()) {
     return status.ToString();
   }

@@ -76,4 +76,10 @@ IoExpected<std::vector<NumberedFile>> ListSnapshots(const std::filesystem::path&
   return ListNumbered(dir, ParseSnapshotFileName);
 }
 
+uint64_t FileBytesOrZero(const std::filesystem::path& file) {
+  std::error_code error;
+  const auto size = std::filesystem::file_size(file, error);
+  return error ? 0 : size;
+}
+
 }  // namespace flod::store

@@ -1,5 +1,5 @@
 #pragma once
-// Names of the files in a data dir and listings of a shard directory:
+// Names of the files in a data dir, listings of a shard directory and their sizes:
 //   <data_dir>/LOCK, <data_dir>/SYSTEM, <data_dir>/shard-<N>/   (N in decimal)
 //   <shard dir>/wal-<16 hex digits>.log     WAL segment, numbered from 1
 //   <shard dir>/snap-<16 hex digits>.snap   snapshot, numbered from 1
@@ -36,5 +36,9 @@ struct NumberedFile {
 // Segment or snapshot files of `dir`, ascending by number. A missing directory lists as empty.
 IoExpected<std::vector<NumberedFile>> ListSegments(const std::filesystem::path& dir);
 IoExpected<std::vector<NumberedFile>> ListSnapshots(const std::filesystem::path& dir);
+
+// A file's size in bytes, or 0 when it cannot be read (missing, no permission): for messages
+// and sizing rules that have no use for the error.
+uint64_t FileBytesOrZero(const std::filesystem::path& file);
 
 }  // namespace flod::store

@@ -43,6 +43,13 @@ TEST(FileNamesTest, ListingsAreSortedAndSkipOtherFiles) {
   EXPECT_EQ(snapshots->front().number, 2u);
 }
 
+TEST(FileNamesTest, FileBytesOrZeroIsTheSizeOrZeroForAMissingFile) {
+  flod::testing::TempDir temp;
+  testing::WriteFileBytes(temp.path() / "seven", "1234567");
+  EXPECT_EQ(FileBytesOrZero(temp.path() / "seven"), 7u);
+  EXPECT_EQ(FileBytesOrZero(temp.path() / "absent"), 0u);
+}
+
 TEST(FileNamesTest, MissingDirectoryListsAsEmpty) {
   flod::testing::TempDir temp;
   auto segments = ListSegments(temp.path() / "absent");
