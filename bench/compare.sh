@@ -11,19 +11,23 @@
 #   - flod alone over its binary protocol (bench/flo_load): KV put/get, queue enqueue and
 #     dequeue+ack, stream append and group read+ack.
 #
-# Usage: bench/compare.sh [-n requests] [--quick] [--flod PATH]
-#   -n: requests per redis-benchmark row (default 1000000); --quick: 200000 and a shorter
-#   latency run. FLOD_ARGS adds flags to flod. Builds build/bench-release when needed.
+# Usage: bench/compare.sh [-n requests] [--rounds R] [--quick] [--flod PATH]
+#   -n: requests per redis-benchmark row (default 1000000); --rounds: run the redis-benchmark
+#   rows R times, each round starting with the next server in turn, and print each row's
+#   median (default 1: on a noisy machine one round is not a verdict); --quick: 200000 and a
+#   shorter latency run. FLOD_ARGS adds flags to flod. Builds build/bench-release when needed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/lib.sh
 
 requests=1000000
+rounds=1
 latency_seconds=10
 flod="${FLOD_BINARY:-}"
 while [[ $# -gt 0 ]]; do
   case "$1" in
     -n) requests="$2"; shift 2 ;;
+    --rounds) rounds="$2"; shift 2 ;;
     --quick) requests=200000; latency_seconds=4; shift ;;
     --flod) flod="$2"; shift 2 ;;
     *) echo "unknown argument: $1" >&2; exit 2 ;;
@@ -77,15 +81,25 @@ stop() {
   unset "pid[$1]"
 }
 
+[[ "$rounds" =~ ^[1-9][0-9]*$ ]] || { echo "--rounds wants a positive integer" >&2; exit 2; }
+
 servers=(flod redis redis-aof)
 declare -A rps
-# bench ROWKEY_PREFIX ARGS...: records rps[<server>|<prefix>|<TEST>] from redis-benchmark --csv.
+# servers_from ROUND: the servers, starting with the one whose turn it is to go first, since
+# on this kind of machine the server measured second in a pair often does a little worse.
+servers_from() {
+  local first=$(( ($1 - 1) % ${#servers[@]} ))
+  echo "${servers[@]:first}" "${servers[@]:0:first}"
+}
+# bench_all ROUND ROWKEY_PREFIX ARGS...: appends each row's requests/s to
+# rps[<server>|<prefix>|<TEST>] (space-separated, one figure per round).
 bench_all() {
-  local prefix="$1"; shift
-  for name in "${servers[@]}"; do
+  local round="$1" prefix="$2"; shift 2
+  local name
+  for name in $(servers_from "$round"); do
     start "$name"
     while IFS=$'\t' read -r test value; do
-      rps["$name|$prefix|$test"]="$value"
+      rps["$name|$prefix|$test"]+="$value "
     done < <(redis-benchmark -p "${port[$name]}" --threads 2 -c 50 -n "$requests" --csv "$@" 2>/dev/null |
              awk -F'","' 'NR > 1 { gsub(/"/, "", $1); gsub(/"/, "", $2); print $1 "\t" $2 }')
     stop "$name"
@@ -95,29 +109,50 @@ bench_all() {
 rows=()
 for size in 32 1024; do
   for pipe in 1 16; do
-    bench_all "d$size|P$pipe" -d "$size" -P "$pipe" -t set,get,incr,lpush,rpop,mset
     for test in SET GET INCR LPUSH RPOP "MSET (10 keys)"; do rows+=("$test|d$size|P$pipe"); done
   done
 done
-for pipe in 1 16; do
-  # redis-benchmark names custom-command rows after the command line.
-  bench_all "d32|P$pipe" -P "$pipe" XADD bench-stream '*' field value
-  for name in "${servers[@]}"; do
-    key="$(printf '%s\n' "${!rps[@]}" | grep -F "$name|d32|P$pipe|XADD" | head -1 || true)"
+for pipe in 1 16; do rows+=("XADD|d32|P$pipe"); done
+
+for round in $(seq "$rounds"); do
+  for size in 32 1024; do
+    for pipe in 1 16; do
+      bench_all "$round" "d$size|P$pipe" -d "$size" -P "$pipe" -t set,get,incr,lpush,rpop,mset
+    done
+  done
+  for pipe in 1 16; do
+    # redis-benchmark names custom-command rows after the command line.
+    bench_all "$round" "d32|P$pipe|XADD" -P "$pipe" XADD bench-stream '*' field value
+  done
+done
+for name in "${servers[@]}"; do
+  for pipe in 1 16; do
+    key="$(printf '%s\n' "${!rps[@]}" | grep -F "$name|d32|P$pipe|XADD|" | head -1 || true)"
     [[ -n "$key" ]] && rps["$name|d32|P$pipe|XADD"]="${rps[$key]}"
   done
-  rows+=("XADD|d32|P$pipe")
 done
 
+# median FIGURES...: the middle figure (the mean of the middle two for an even count).
+median() {
+  [[ $# -gt 0 ]] || return 0
+  printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END {
+    if (NR % 2) printf "%.2f", v[(NR + 1) / 2]; else printf "%.2f", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
 ratio() { awk -v a="${1:-0}" -v b="${2:-0}" 'BEGIN { if (a > 0 && b > 0) printf "%.2fx", a / b; else printf "n/a" }'; }
 
 echo
 echo "machine: $(nproc) cores; flod $("$flod" --version | awk '{print $2}') (default durability, $(nproc) shards); $(redis-server --version | awk '{print $1, $2, $3}')"
-echo "redis-benchmark --threads 2 -c 50 -n $requests"
+echo "redis-benchmark --threads 2 -c 50 -n $requests; requests/s$( ((rounds > 1)) &&
+  echo ", median of $rounds rounds (each started by the next server in turn)")"
 printf '%-16s %6s %4s %12s %12s %8s %12s %8s\n' test value pipe flod redis ratio redis-aof ratio
 for row in "${rows[@]}"; do
   IFS='|' read -r test size pipe <<<"$row"
-  f="${rps[flod|$size|$pipe|$test]:-}"; r="${rps[redis|$size|$pipe|$test]:-}"; a="${rps[redis-aof|$size|$pipe|$test]:-}"
+  # shellcheck disable=SC2086  # each entry is a list of figures
+  f="$(median ${rps[flod|$size|$pipe|$test]:-})"
+  # shellcheck disable=SC2086
+  r="$(median ${rps[redis|$size|$pipe|$test]:-})"
+  # shellcheck disable=SC2086
+  a="$(median ${rps[redis-aof|$size|$pipe|$test]:-})"
   printf '%-16s %6s %4s %12s %12s %8s %12s %8s\n' "$test" "${size#d}" "${pipe#P}" "${f:-n/a}" "${r:-n/a}" \
     "$(ratio "$f" "$r")" "${a:-n/a}" "$(ratio "$f" "$a")"
 done
