@@ -31,8 +31,12 @@ class ShardLog : public ChangeSink {
   // the WAL position a snapshot of the current state covers. Returns an error message.
   virtual std::string BeginSnapshot(store::WalPosition& covered) = 0;
   // After snapshot `snapshot_id`, covering `covered`, is on disk: removes the WAL segments
-  // and older snapshots it made redundant, and notes the new snapshot's size.
-  virtual std::string DropCovered(const store::WalPosition& covered, uint64_t snapshot_id) = 0;
+  // and older snapshots it made redundant. Called in the snapshot's child process, because
+  // removing a full segment takes milliseconds (15-19 ms for 64 MiB on ext4) that would
+  // otherwise stall every request of the shard. Returns an error message.
+  virtual std::string RemoveCovered(const store::WalPosition& covered, uint64_t snapshot_id) = 0;
+  // Shard thread, once snapshot `snapshot_id` is on disk: notes its size.
+  virtual void NoteSnapshot(uint64_t snapshot_id) = 0;
 };
 
 // No WAL at all (durability = ephemeral).
@@ -46,7 +50,8 @@ class EphemeralLog final : public ShardLog {
   uint64_t BytesSinceSnapshot() const override { return 0; }
   uint64_t SnapshotBytes() const override { return 0; }
   std::string BeginSnapshot(store::WalPosition&) override { return "ephemeral: no snapshots"; }
-  std::string DropCovered(const store::WalPosition&, uint64_t) override { return {}; }
+  std::string RemoveCovered(const store::WalPosition&, uint64_t) override { return {}; }
+  void NoteSnapshot(uint64_t) override {}
 };
 
 }  // namespace flod::server

@@ -12,6 +12,8 @@
 #include <cstdio>
 #include <cstring>
 #include <mutex>
+#include <string>
+#include <vector>
 
 #include "flod/dispatch/replay.h"
 #include "flod/store/file_names.h"
@@ -71,6 +73,7 @@ class SnapshotSink final : public ChangeSink {
 // threads that no longer exist); errors go straight to stderr.
 [[noreturn]] void WriteSnapshotsAndExit(ShardSet& shards, Storage& storage,
                                         const std::vector<store::WalPosition>& covered) {
+  std::vector<uint64_t> snapshot_ids;
   for (uint32_t shard = 0; shard < shards.size(); ++shard) {
     auto writer = store::SnapshotWriter::Create(storage.ShardDir(shard), shard, covered[shard]);
     if (!writer) {
@@ -83,6 +86,17 @@ class SnapshotSink final : public ChangeSink {
     if (!committed) {
       std::fprintf(stderr, "snapshot of shard %u: %s\n", shard, committed.status().ToString().c_str());
       _exit(1);
+    }
+    snapshot_ids.push_back(committed->id);
+  }
+  // Every snapshot is durable, so the files they cover can go; a failure here leaves them for
+  // the next snapshot, which removes everything below its own point.
+  for (uint32_t shard = 0; shard < shards.size(); ++shard) {
+    const std::string error =
+        shards.at(shard).log().RemoveCovered(covered[shard], snapshot_ids[shard]);
+    if (!error.empty()) {
+      std::fprintf(stderr, "shard %u: cleaning up after snapshot %llu: %s\n", shard,
+                   static_cast<unsigned long long>(snapshot_ids[shard]), error.c_str());
     }
   }
   _exit(0);
@@ -145,7 +159,6 @@ void Snapshotter::Start() {
     return;
   }
   child_ = pid;
-  covered_ = barrier.positions();
   spdlog::info("snapshot started (child pid {}); shards paused for {} us", pid, paused_us.count());
 }
 
@@ -160,11 +173,7 @@ void Snapshotter::Complete(int wait_status) {
     if (!snapshots || snapshots->empty()) continue;
     const uint64_t newest = snapshots->back().number;
     Shard& shard = shards_.at(i);
-    boost::asio::post(shard.io(), [&shard, covered = covered_[i], newest] {
-      if (auto error = shard.log().DropCovered(covered, newest); !error.empty()) {
-        spdlog::warn("shard {}: cleaning up after snapshot {}: {}", shard.id(), newest, error);
-      }
-    });
+    boost::asio::post(shard.io(), [&shard, newest] { shard.log().NoteSnapshot(newest); });
   }
   spdlog::info("snapshot complete");
 }

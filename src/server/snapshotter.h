@@ -6,17 +6,15 @@
 // shards paused, the process forks: the child gets a frozen, consistent copy of every engine
 // (copy-on-write pages) and the shards resume at once, so the stall is the time to reach the
 // barrier plus fork(). The child writes one snapshot file per shard (temp file, fdatasync,
-// rename, directory fsync) and exits; the parent then drops the WAL segments and older
-// snapshots each new snapshot covers. A failed child leaves the WAL untouched.
+// rename, directory fsync), then removes the WAL segments and older snapshots each new
+// snapshot covers, and exits; the parent then notes each new snapshot's size. A failed child
+// leaves the WAL untouched.
 //
 // Runs on the main thread (Poll on a timer); one snapshot at a time.
 
 #include <sys/types.h>
 
-#include <vector>
-
 #include "flod/server/config.h"
-#include "flod/store/wal_format.h"
 
 namespace flod::server {
 
@@ -44,7 +42,6 @@ class Snapshotter {
   const ServerConfig& config_;
   pid_t child_ = -1;
   bool requested_ = false;
-  std::vector<store::WalPosition> covered_;
 };
 
 }  // namespace flod::server

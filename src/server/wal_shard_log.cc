@@ -49,16 +49,18 @@ std::string WalShardLog::BeginSnapshot(store::WalPosition& covered) {
   return {};
 }
 
-std::string WalShardLog::DropCovered(const store::WalPosition& covered, uint64_t snapshot_id) {
-  // The snapshot is on disk whatever the clean-up below meets, so its size counts from now
-  // (a snapshot is never empty: 0 means its size could not be read, and the last one stands).
-  const auto snapshot = writer_->shard_dir() / store::SnapshotFileName(snapshot_id);
-  if (const uint64_t size = store::FileBytesOrZero(snapshot); size > 0) snapshot_bytes_ = size;
+std::string WalShardLog::RemoveCovered(const store::WalPosition& covered, uint64_t snapshot_id) {
   if (const auto status = writer_->DeleteSegmentsBefore(covered.segment); !status.ok()) {
     return status.ToString();
   }
   const auto status = store::DeleteSnapshotsBefore(writer_->shard_dir(), snapshot_id);
   return status.ok() ? std::string() : status.ToString();
+}
+
+void WalShardLog::NoteSnapshot(uint64_t snapshot_id) {
+  // A snapshot is never empty: 0 means its size could not be read, and the last one stands.
+  const auto snapshot = writer_->shard_dir() / store::SnapshotFileName(snapshot_id);
+  if (const uint64_t size = store::FileBytesOrZero(snapshot); size > 0) snapshot_bytes_ = size;
 }
 
 }  // namespace flod::server

@@ -31,7 +31,8 @@ class WalShardLog final : public ShardLog {
   uint64_t BytesSinceSnapshot() const override { return writer_->BytesSinceMark(); }
   uint64_t SnapshotBytes() const override { return snapshot_bytes_; }
   std::string BeginSnapshot(store::WalPosition& covered) override;
-  std::string DropCovered(const store::WalPosition& covered, uint64_t snapshot_id) override;
+  std::string RemoveCovered(const store::WalPosition& covered, uint64_t snapshot_id) override;
+  void NoteSnapshot(uint64_t snapshot_id) override;
 
  private:
   WalSyncer* const syncer_;

@@ -3,7 +3,9 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <utility>
 
+#include "flod/store/file_names.h"
 #include "flod/store/snapshot_writer.h"
 #include "flod/store/wal_writer.h"
 #include "support/temp_dir.h"
@@ -13,8 +15,8 @@ namespace {
 
 class WalShardLogTest : public ::testing::Test {
  protected:
-  void Open(uint64_t snapshot_bytes) {
-    auto writer = store::WalWriter::Open(dir(), 0, {});
+  void Open(uint64_t snapshot_bytes, uint64_t segment_bytes = 64u << 20) {
+    auto writer = store::WalWriter::Open(dir(), 0, {.segment_bytes = segment_bytes});
     ASSERT_TRUE(writer.ok()) << writer.status().ToString();
     log_.Attach(std::move(*writer), snapshot_bytes);
   }
@@ -44,9 +46,44 @@ TEST_F(WalShardLogTest, ANewSnapshotSetsTheSizeAndRestartsTheCount) {
   auto committed = (*snapshot)->Commit();
   ASSERT_TRUE(committed.ok()) << committed.status().ToString();
 
-  ASSERT_EQ(log_.DropCovered(covered, committed->id), "");
+  log_.NoteSnapshot(committed->id);
   EXPECT_EQ(log_.SnapshotBytes(), std::filesystem::file_size(committed->path));
   EXPECT_GT(log_.SnapshotBytes(), 20000u);
+}
+
+TEST_F(WalShardLogTest, RemovesTheSegmentsAndSnapshotsANewSnapshotCovers) {
+  Open(0, /*segment_bytes=*/1u << 20);
+  const auto snapshot_at = [&] {
+    store::WalPosition covered;
+    EXPECT_EQ(log_.BeginSnapshot(covered), "");
+    auto snapshot = store::SnapshotWriter::Create(dir(), 0, covered);
+    EXPECT_TRUE(snapshot.ok()) << snapshot.status().ToString();
+    auto committed = (*snapshot)->Commit();
+    EXPECT_TRUE(committed.ok()) << committed.status().ToString();
+    return std::pair{covered, committed->id};
+  };
+  const auto write_segment = [&] {  // fills the current segment, so the next one starts
+    log_.Append(1, std::string((1u << 20) + 1, 'w'));
+    ASSERT_EQ(log_.Flush(/*sync=*/false), "");
+  };
+  write_segment();
+  const auto [first_covered, first_snapshot] = snapshot_at();
+  write_segment();
+  write_segment();
+  const auto [covered, snapshot] = snapshot_at();
+  ASSERT_EQ(covered.segment, 4u);
+  ASSERT_EQ(store::ListSegments(dir())->size(), 4u);
+
+  ASSERT_EQ(log_.RemoveCovered(covered, snapshot), "");
+
+  const auto segments = store::ListSegments(dir());
+  ASSERT_EQ(segments->size(), 1u);
+  EXPECT_EQ(segments->front().number, covered.segment);
+  const auto snapshots = store::ListSnapshots(dir());
+  ASSERT_EQ(snapshots->size(), 1u);
+  EXPECT_EQ(snapshots->front().number, snapshot);
+  EXPECT_LT(first_snapshot, snapshot);
+  EXPECT_LT(first_covered, covered);
 }
 
 }  // namespace
