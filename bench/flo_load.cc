@@ -9,12 +9,12 @@
 #include <CLI/CLI.hpp>
 #include <poll.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstring>
 #include <iomanip>
 #include <iostream>
-#include <sstream>
 #include <thread>
 #include <vector>
 
@@ -280,35 +280,38 @@ double Run(const Settings& s, const Workload& workload) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  Settings s;
-  std::string workloads = "kv_put,kv_get,queue_enqueue,queue_dequeue_ack,stream_append,stream_group_read_ack";
-  CLI::App app{"Flo binary protocol load generator"};
-  app.add_option("--port", s.port);
-  app.add_option("--connections", s.connections);
-  app.add_option("--threads", s.threads, "client threads; connections are dealt out to them")
-      ->check(CLI::PositiveNumber);
-  app.add_option("--pipeline", s.pipeline);
-  app.add_option("--seconds", s.seconds);
-  app.add_option("--keys", s.keys);
-  app.add_option("--value-bytes", s.value_bytes);
-  app.add_option("--workload", workloads, "comma-separated list");
-  CLI11_PARSE(app, argc, argv);
-
   const std::vector<Workload> all = {
       {"kv_put", KvPutStep},           {"kv_get", KvGetStep},
       {"queue_enqueue", EnqueueStep},  {"queue_dequeue_ack", DequeueAckStep},
       {"stream_append", StreamAppendStep}, {"stream_group_read_ack", GroupReadAckStep}};
+  std::vector<std::string> names;
+  for (const Workload& w : all) names.push_back(w.name);
+
+  Settings s;
+  std::vector<std::string> workloads = names;
+  CLI::App app{"Flo binary protocol load generator"};
+  app.add_option("--port", s.port);
+  app.add_option("--connections", s.connections)->check(CLI::PositiveNumber);
+  app.add_option("--threads", s.threads, "client threads; connections are dealt out to them")
+      ->check(CLI::PositiveNumber);
+  app.add_option("--pipeline", s.pipeline)->check(CLI::PositiveNumber);
+  app.add_option("--seconds", s.seconds)->check(CLI::PositiveNumber);
+  app.add_option("--keys", s.keys)->check(CLI::PositiveNumber);
+  app.add_option("--value-bytes", s.value_bytes);
+  app.add_option("--workload", workloads, "comma-separated list, run in the order given")
+      ->delimiter(',')
+      ->check(CLI::IsMember(names));
+  CLI11_PARSE(app, argc, argv);
+
   std::cout << "workload                  ops/s   (" << s.connections << " connections on "
             << s.threads << " threads, pipeline "
             << s.pipeline << ", " << s.value_bytes << "-byte values)\n";
-  std::stringstream wanted(workloads);
-  for (std::string name; std::getline(wanted, name, ',');) {
-    for (const Workload& w : all) {
-      if (w.name != name) continue;
-      const double rate = Run(s, w);
-      std::cout << std::left << std::setw(24) << w.name << std::right << std::setw(10)
-                << static_cast<uint64_t>(rate < 0 ? 0 : rate) << (rate < 0 ? "  (errors)" : "") << "\n";
-    }
+  for (const std::string& name : workloads) {
+    const Workload& w = *std::find_if(all.begin(), all.end(),
+                                      [&](const Workload& each) { return each.name == name; });
+    const double rate = Run(s, w);
+    std::cout << std::left << std::setw(24) << w.name << std::right << std::setw(10)
+              << static_cast<uint64_t>(rate < 0 ? 0 : rate) << (rate < 0 ? "  (errors)" : "") << "\n";
   }
   return 0;
 }
