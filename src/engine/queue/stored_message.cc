@@ -12,7 +12,7 @@ namespace flod::engine::queue {
 static_assert(sizeof(StoredMessage) == 56);
 
 StoredMessage* StoredMessage::Create(uint64_t seq, std::string_view payload) {
-  const bool inline_payload = payload.size() <= kInlinePayloadMax;
+  const bool inline_payload = FitsInline(payload.size());
   std::unique_ptr<char[]> own_block(inline_payload ? nullptr : new char[payload.size()]);
   void* block =
       ::operator new(sizeof(StoredMessage) + (inline_payload ? payload.size() : sizeof(char*)));
@@ -30,7 +30,7 @@ const char* StoredMessage::OutOfLinePayload() const {
 }
 
 void StoredMessage::Destroy(StoredMessage* message) {
-  if (message->payload_size_ > kInlinePayloadMax) delete[] message->OutOfLinePayload();
+  if (!FitsInline(message->payload_size_)) delete[] message->OutOfLinePayload();
   message->~StoredMessage();
   ::operator delete(message);
 }

@@ -27,8 +27,12 @@ class StoredMessage {
 
   static constexpr uint32_t kInlinePayloadMax = 64;
 
+  static constexpr bool FitsInline(size_t payload_bytes) {
+    return payload_bytes <= kInlinePayloadMax;
+  }
+
   std::string_view payload() const {
-    const char* bytes = payload_size_ <= kInlinePayloadMax ? after_fields() : OutOfLinePayload();
+    const char* bytes = FitsInline(payload_size_) ? after_fields() : OutOfLinePayload();
     return {bytes, payload_size_};
   }
 
