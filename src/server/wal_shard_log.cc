@@ -53,7 +53,8 @@ std::string WalShardLog::RemoveCovered(const store::WalPosition& covered, uint64
   if (const auto status = writer_->DeleteSegmentsBefore(covered.segment); !status.ok()) {
     return status.ToString();
   }
-  const auto status = store::DeleteSnapshotsBefore(writer_->shard_dir(), snapshot_id);
+  const auto status =
+      store::DeleteSnapshotsBefore(writer_->shard_dir(), snapshot_id, &writer_->file_system());
   return status.ok() ? std::string() : status.ToString();
 }
 

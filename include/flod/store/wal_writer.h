@@ -96,6 +96,7 @@ class WalWriter {
   IoStatus DeleteSegmentsBefore(uint64_t segment);
 
   const std::filesystem::path& shard_dir() const { return dir_; }
+  FileSystem& file_system() const { return file_system_; }
   uint64_t segment() const { return segment_; }
   std::filesystem::path segment_path() const;
 

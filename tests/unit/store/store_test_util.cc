@@ -120,6 +120,10 @@ IoStatus FaultyFileSystem::Rename(const std::filesystem::path& from,
 }
 
 IoStatus FaultyFileSystem::Remove(const std::filesystem::path& file) {
+  if (failing_removes > 0) {
+    --failing_removes;
+    return IoStatus::FromErrno(EACCES, "remove", file);
+  }
   return PosixFileSystem().Remove(file);
 }
 

@@ -45,6 +45,8 @@ class FaultyFileSystem final : public FileSystem {
   int failing_syncs = 0;
   // How many of the next file creations fail with ENOSPC.
   int failing_creates = 0;
+  // How many of the next removals fail with EACCES (as in a directory made read-only).
+  int failing_removes = 0;
 
   // Counts, for checking which calls reach the file system.
   std::atomic<int> appends{0};
