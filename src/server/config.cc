@@ -72,6 +72,7 @@ std::string LoadConfigFile(const std::string& path, ServerConfig& config) {
                         OverlayInteger(table, "server", "shutdown_grace_ms", config.shutdown_grace_ms),
                         OverlayInteger(table, "storage", "fsync_interval_ms", config.fsync_interval_ms),
                         OverlayInteger(table, "storage", "wal_segment_bytes", config.wal_segment_bytes),
+                        OverlayInteger(table, "storage", "wal_zero_fill_bytes", config.wal_zero_fill_bytes),
                         OverlayInteger(table, "storage", "snapshot_threshold_bytes",
                                        config.snapshot_threshold_bytes),
                         OverlayInteger(table, "storage", "snapshot_growth_percent",
@@ -136,6 +137,8 @@ std::string DefaultConfigToml() {
       << "fsync_interval_ms = " << d.fsync_interval_ms
       << "           # async_flush: background fdatasync period\n"
       << "wal_segment_bytes = " << d.wal_segment_bytes << "  # WAL segment rotation size\n"
+      << "wal_zero_fill_bytes = " << d.wal_zero_fill_bytes
+      << "  # zeros kept ahead of WAL appends; 0 = off\n"
       << "snapshot_threshold_bytes = " << d.snapshot_threshold_bytes
       << "  # snapshot a shard once this much WAL follows its last snapshot\n"
       << "snapshot_growth_percent = " << d.snapshot_growth_percent

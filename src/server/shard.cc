@@ -342,7 +342,7 @@ void Shard::CheckDrained() {
 void Shard::Finalize() {
   maintenance_timer_.cancel();
   due_timer_.cancel();
-  const std::string error = log_->Flush(/*sync=*/true);
+  const std::string error = log_->Close();
   if (!error.empty()) spdlog::error("shard {}: final WAL flush failed: {}", id(), error);
   auto connections = std::move(connections_);
   connections_.clear();

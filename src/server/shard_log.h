@@ -18,6 +18,9 @@ class ShardLog : public ChangeSink {
   // Writes every appended record with one write(2), then fdatasync()s when `sync`.
   // Returns an error message, empty on success.
   virtual std::string Flush(bool sync) = 0;
+  // At shutdown: Flush(sync = true), then the segment sheds the zeros kept ahead of its
+  // records, so a clean stop leaves files that end at their last record.
+  virtual std::string Close() = 0;
   // False while the log cannot take writes (after a failed write or sync); mutating
   // requests are refused with this message instead of being applied.
   virtual bool Writable() const = 0;
@@ -45,6 +48,7 @@ class EphemeralLog final : public ShardLog {
   void Append(uint16_t, std::string_view) override {}
   bool HasUnflushed() const override { return false; }
   std::string Flush(bool) override { return {}; }
+  std::string Close() override { return {}; }
   bool Writable() const override { return true; }
   std::string FailureMessage() const override { return {}; }
   uint64_t BytesSinceSnapshot() const override { return 0; }

@@ -117,7 +117,9 @@ std::string Storage::Recover(uint32_t shard, dispatch::ShardContext& context) {
     if (auto error = HandleWalProblem(shard, dir, *problem); !error.empty()) return error;
   }
   spdlog::info("{}replayed {} WAL record(s)", ShardPrefix(shard), records);
-  auto writer = store::WalWriter::Open(dir, shard, {.segment_bytes = config_.wal_segment_bytes});
+  auto writer = store::WalWriter::Open(dir, shard,
+                                      {.segment_bytes = config_.wal_segment_bytes,
+                                       .zero_fill_bytes = config_.wal_zero_fill_bytes});
   if (!writer) return ShardPrefix(shard) + writer.status().ToString();
   logs_[shard]->Attach(std::move(*writer), snapshot.bytes);
   return {};
@@ -125,6 +127,11 @@ std::string Storage::Recover(uint32_t shard, dispatch::ShardContext& context) {
 
 std::string Storage::HandleWalProblem(uint32_t shard, const std::filesystem::path& dir,
                                       const store::WalProblem& problem) {
+  if (problem.kind == store::WalProblem::Kind::kUnusedTail) {
+    spdlog::debug("{}{}; truncating it", ShardPrefix(shard), problem.ToString());
+    const store::IoStatus cut = store::TruncateAt(problem.file, problem.offset);
+    return cut.ok() ? std::string() : ShardPrefix(shard) + cut.ToString();
+  }
   if (problem.kind == store::WalProblem::Kind::kTornTail) {
     spdlog::warn("{}{}; truncating the torn tail", ShardPrefix(shard), problem.ToString());
     const store::IoStatus cut = store::TruncateAt(problem.file, problem.offset);

@@ -25,6 +25,11 @@ std::string WalShardLog::Flush(bool sync) {
   return {};
 }
 
+std::string WalShardLog::Close() {
+  const store::IoStatus status = writer_->Close();
+  return status.ok() ? std::string() : status.ToString();
+}
+
 bool WalShardLog::Writable() const {
   if (writer_->Healthy()) return true;
   const auto now = std::chrono::steady_clock::now();

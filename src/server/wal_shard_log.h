@@ -26,6 +26,7 @@ class WalShardLog final : public ShardLog {
   void Append(uint16_t type, std::string_view payload) override;
   bool HasUnflushed() const override { return writer_->buffered_bytes() > 0; }
   std::string Flush(bool sync) override;
+  std::string Close() override;
   bool Writable() const override;
   std::string FailureMessage() const override;
   uint64_t BytesSinceSnapshot() const override { return writer_->BytesSinceMark(); }

@@ -4,11 +4,15 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <string>
+
 namespace flod::store {
 namespace {
 
 // The page size DropCached assumes; on a system with bigger pages it drops a little less.
 constexpr uint64_t kPageBytes = 4096;
+constexpr size_t kZeroFillChunk = 1u << 20;
 
 class PosixWritableFile final : public WritableFile {
  public:
@@ -26,6 +30,21 @@ class PosixWritableFile final : public WritableFile {
       }
       offset_ += static_cast<uint64_t>(n);
       data.remove_prefix(static_cast<size_t>(n));
+    }
+    size_ = std::max(size_, offset_);
+    return IoStatus::Ok();
+  }
+
+  IoStatus ZeroFill(uint64_t end) override {
+    static const std::string zeros(kZeroFillChunk, '\0');
+    while (size_ < end) {
+      const size_t chunk = static_cast<size_t>(std::min<uint64_t>(zeros.size(), end - size_));
+      ssize_t n = ::pwrite(fd_, zeros.data(), chunk, static_cast<off_t>(size_));
+      if (n < 0) {
+        if (errno == EINTR) continue;
+        return IoStatus::FromErrno(errno, "zero-fill", path_);
+      }
+      size_ += static_cast<uint64_t>(n);
     }
     return IoStatus::Ok();
   }
@@ -50,7 +69,7 @@ class PosixWritableFile final : public WritableFile {
     if (::ftruncate(fd_, static_cast<off_t>(size)) != 0) {
       return IoStatus::FromErrno(errno, "ftruncate", path_);
     }
-    offset_ = size;
+    offset_ = size_ = size;
     return IoStatus::Ok();
   }
 
@@ -59,7 +78,8 @@ class PosixWritableFile final : public WritableFile {
  private:
   std::filesystem::path path_;
   int fd_;
-  uint64_t offset_ = 0;
+  uint64_t offset_ = 0;  // the append point
+  uint64_t size_ = 0;    // the file's length: the append point, or past it after ZeroFill
 };
 
 class PosixFileSystemImpl final : public FileSystem {

@@ -57,6 +57,8 @@ bool AllZero(std::string_view data) {
 std::string WalProblem::ToString() const {
   std::string where = file.string() + " at offset " + std::to_string(offset);
   switch (kind) {
+    case Kind::kUnusedTail:
+      return "unused WAL tail in " + where + ": " + reason;
     case Kind::kTornTail:
       return "torn WAL tail in " + where + ": " + reason;
     case Kind::kCorruption:
@@ -88,7 +90,11 @@ std::optional<WalRecord> WalReader::Next() {
     }
     DecodedRecord decoded = DecodeRecord(std::string_view(data_).substr(offset_));
     if (decoded.error != RecordError::kNone) {
-      ReportBadRecord(decoded.error);
+      if (IsLastSegment() && AllZero(std::string_view(data_).substr(offset_))) {
+        ReportHere(WalProblem::Kind::kUnusedTail, offset_, "zero-filled space after the last record");
+      } else {
+        ReportBadRecord(decoded.error);
+      }
       return std::nullopt;
     }
     const uint64_t segment = segments_[index_].number;

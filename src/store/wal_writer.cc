@@ -1,5 +1,6 @@
 #include "flod/store/wal_writer.h"
 
+#include <algorithm>
 #include <cassert>
 
 #include <system_error>
@@ -35,6 +36,7 @@ WalWriter::WalWriter(std::filesystem::path shard_dir, uint32_t shard,
     : dir_(std::move(shard_dir)),
       shard_(shard),
       segment_bytes_(options.segment_bytes),
+      zero_fill_bytes_(options.zero_fill_bytes),
       file_system_(options.file_system != nullptr ? *options.file_system : PosixFileSystem()) {}
 
 WalWriter::~WalWriter() = default;
@@ -71,7 +73,19 @@ IoStatus WalWriter::Flush() {
   written_.store(end, std::memory_order_release);
   TrimSynced();
   if (written_.load(std::memory_order_relaxed) >= segment_bytes_) return Rotate();
+  ZeroFillAhead(end);
   return IoStatus::Ok();
+}
+
+// Refills in steps of half the distance, so a flush of a few records rarely writes zeros.
+// Only a speed-up: after a failure appends go on into fresh blocks, and a full disk shows in
+// the next Flush. The attempt counts either way, so a failure is not retried every flush.
+void WalWriter::ZeroFillAhead(uint64_t end) {
+  if (zero_fill_bytes_ == 0 || end + zero_fill_bytes_ / 2 <= zero_filled_) return;
+  const uint64_t target = std::min(end + zero_fill_bytes_, segment_bytes_);
+  if (target <= zero_filled_) return;
+  zero_filled_ = target;
+  (void)file_->ZeroFill(target);
 }
 
 IoStatus WalWriter::Sync() {
@@ -84,6 +98,17 @@ IoStatus WalWriter::Sync() {
   }
   TrimSynced();
   return IoStatus::Ok();
+}
+
+IoStatus WalWriter::Close() {
+  IoStatus status = Sync();
+  if (!status.ok()) return status;
+  const uint64_t written = written_.load(std::memory_order_relaxed);
+  if (zero_filled_ <= written) return IoStatus::Ok();
+  status = file_->Truncate(written);
+  if (status.ok()) status = file_->Sync();
+  if (status.ok()) zero_filled_ = written;
+  return status;
 }
 
 IoStatus WalWriter::SyncNow() {
@@ -187,6 +212,7 @@ IoExpected<std::unique_ptr<WritableFile>> WalWriter::CreateSegment(uint64_t numb
 void WalWriter::InstallLocked(uint64_t number, std::unique_ptr<WritableFile> file, uint64_t size) {
   file_ = std::move(file);
   segment_ = number;
+  zero_filled_ = size;
   written_.store(size, std::memory_order_release);
   synced_.store(size, std::memory_order_release);
   for (WrittenChunk& chunk : unsynced_) Recycle(std::move(chunk.bytes));

@@ -132,6 +132,37 @@ TEST_F(DurabilityTest, TornTailIsTruncatedWithAWarning) {
   ExpectMany(*client, 0, 200);
 }
 
+// The writer keeps zeros ahead of its records (wal_zero_fill_bytes, capped here by the 1 MiB
+// segments): a crash leaves them, recovery cuts them without calling it damage, and a clean
+// stop cuts them itself.
+TEST_F(DurabilityTest, ZerosAheadOfTheLogAreCutAfterACrashAndByACleanStop) {
+  const auto last_segment = [&] { return FilesOf(ShardDir(0), ".log").back(); };
+  {
+    auto client = Connect();
+    PutMany(*client, 0, 200);
+  }
+  const fs::path crashed = last_segment();
+  EXPECT_EQ(fs::file_size(crashed), 1u << 20);
+  ASSERT_NO_FATAL_FAILURE(CrashAndRestart());
+  EXPECT_EQ(server_->Log().find("torn"), std::string::npos) << server_->Log();
+  EXPECT_LT(fs::file_size(crashed), 1u << 20);
+  {
+    auto client = Connect();
+    ExpectMany(*client, 0, 200);
+    PutMany(*client, 200, 300);
+  }
+  const fs::path stopped = last_segment();
+  ASSERT_NE(stopped, crashed);
+  ASSERT_EQ(server_->Stop(), 0) << server_->Log();
+  EXPECT_LT(fs::file_size(stopped), 1u << 20);
+  std::ifstream file(stopped, std::ios::binary);
+  file.seekg(-1, std::ios::end);
+  EXPECT_NE(file.get(), 0) << "the segment ends at its last record";
+  ASSERT_TRUE(server_->Start()) << server_->Log();
+  auto client = Connect();
+  ExpectMany(*client, 0, 300);
+}
+
 TEST_F(DurabilityTest, DamageInTheMiddleStopsTheStartAndRepairTruncatesThere) {
   {
     auto client = Connect();

@@ -26,6 +26,7 @@ struct ServerConfig {
   Durability durability = Durability::kAsyncFlush;
   uint32_t fsync_interval_ms = 1;
   uint64_t wal_segment_bytes = 64ull << 20;
+  uint64_t wal_zero_fill_bytes = 4ull << 20;  // 0: WAL appends grow the file
   uint64_t snapshot_threshold_bytes = 256ull << 20;  // WAL bytes since the last snapshot
   // ...and at least this percentage of that snapshot's size (0: the threshold alone), so the
   // bytes snapshots write stay proportional to the bytes the WAL takes, whatever the state's size.

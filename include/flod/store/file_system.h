@@ -13,7 +13,7 @@
 namespace flod::store {
 
 // A file opened for writing at an explicit append point (pwrite), closed on destruction.
-// Thread-safety: Append, Truncate and destruction on one owner thread; Sync and DropCached may
+// Thread-safety: Append, ZeroFill, Truncate and destruction on one owner thread; Sync and DropCached may
 // run on one other thread at the same time as Append (fdatasync, fadvise and pwrite on one fd
 // are safe together).
 class WritableFile {
@@ -30,6 +30,10 @@ class WritableFile {
   // only: the page holding `end` stays, as the next append writes into it, and goes with a
   // later call that passes it.
   virtual void DropCached(uint64_t end) = 0;
+  // Writes zeros from the end of the file up to `end` (nothing if the file is that long),
+  // leaving the append point where it is. Appends that then overwrite the zeros change no
+  // file size and allocate no blocks, so their fdatasync writes data and no metadata.
+  virtual IoStatus ZeroFill(uint64_t end) = 0;
   // Cuts the file to `size` bytes and moves the append point there.
   virtual IoStatus Truncate(uint64_t size) = 0;
   virtual const std::filesystem::path& path() const = 0;

@@ -2,10 +2,13 @@
 // Reads one shard's WAL back, segment after segment, for recovery.
 //
 // What can go wrong, and what the caller does about it (docs/wal-format.md):
+//   - Unused tail: nothing but zeros after the last whole record of the last segment, the
+//     space the writer fills ahead of itself (WalWriterOptions::zero_fill_bytes). Nothing was
+//     lost; the caller calls TruncateAt(file, offset), so only the last segment ever has one.
 //   - Torn tail: the last segment ends in something that is not a whole valid record and no
-//     valid record follows it: a header or payload cut short, a checksum mismatch, zero-filled
-//     preallocated space, or a segment header that never fully reached the disk. This is what
-//     a crash in the middle of a write leaves. The caller logs it, calls TruncateAt(file,
+//     valid record follows it: a header or payload cut short, a checksum mismatch, zeros in
+//     the middle of a record, or a segment header that never fully reached the disk. This is
+//     what a crash in the middle of a write leaves. The caller logs it, calls TruncateAt(file,
 //     offset) and carries on: nothing after that point was ever made durable in order.
 //   - Corruption: a bad record with a valid record somewhere after it, any damage in a
 //     segment that is not the last, a missing segment, or a header naming another shard or
@@ -33,11 +36,11 @@ struct WalRecord {
 };
 
 struct WalProblem {
-  enum class Kind : uint8_t { kTornTail, kCorruption, kIoError };
+  enum class Kind : uint8_t { kUnusedTail, kTornTail, kCorruption, kIoError };
   Kind kind = Kind::kCorruption;
   std::filesystem::path file;
   uint64_t segment = 0;
-  uint64_t offset = 0;  // where the damage starts; for a torn tail, where to truncate
+  uint64_t offset = 0;  // where the damage starts; for a tail, where to truncate
   std::string reason;
 
   // One line for the log, naming the file and offset.

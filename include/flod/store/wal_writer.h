@@ -47,6 +47,11 @@ struct WalWriterOptions {
   uint64_t segment_bytes = 64u << 20;
   // Where files are created; nullptr means PosixFileSystem(). Must outlive the writer.
   FileSystem* file_system = nullptr;
+  // How far ahead of the append point the segment is kept filled with zeros (0: never).
+  // Appends then overwrite blocks that are already allocated and written, so the fdatasync
+  // of each flush carries no metadata: one every few MiB does instead. The unused zeros after
+  // the last record are what WalReader reports as an unused tail.
+  uint64_t zero_fill_bytes = 0;
 };
 
 class WalWriter {
@@ -68,6 +73,9 @@ class WalWriter {
   IoStatus Flush();
   // Flush, then fdatasync: every record appended so far is durable when this returns OK.
   IoStatus Sync();
+  // Sync, then cuts the zeros kept ahead of the records (see zero_fill_bytes): for a clean
+  // stop, after which the segment ends at its last record. The writer is not used again.
+  IoStatus Close();
   // fdatasync of what earlier Flushes wrote; skipped when nothing new was written. Callable
   // from one thread besides the owner. Returns the sticky failure while failed.
   IoStatus SyncNow();
@@ -111,11 +119,14 @@ class WalWriter {
   IoStatus Rotate();
   IoStatus RecoverLocked();
   void TrimSynced();
+  void ZeroFillAhead(uint64_t end);
 
   const std::filesystem::path dir_;
   const uint32_t shard_;
   const uint64_t segment_bytes_;
+  const uint64_t zero_fill_bytes_;
   FileSystem& file_system_;
+  uint64_t zero_filled_ = 0;  // the current segment holds zeros up to here; owner thread
 
   // What one Flush wrote: kept until a sync covers it, for the recovery rule.
   struct WrittenChunk {

@@ -61,11 +61,20 @@ TEST_F(ConfigFileTest, RefusesAGrowthPercentPastTheLimit) {
             "[storage] snapshot_growth_percent is out of range");
 }
 
+TEST_F(ConfigFileTest, ReadsTheWalZeroFillDistance) {
+  ASSERT_EQ(Load("[storage]\nwal_zero_fill_bytes = 0\n"), "");
+  EXPECT_EQ(config_.wal_zero_fill_bytes, 0u);
+  EXPECT_EQ(Load("[storage]\nwal_zero_fill_bytes = -5\n"),
+            "[storage] wal_zero_fill_bytes is out of range");
+}
+
 TEST_F(ConfigFileTest, TheDefaultFileLoadsAsTheDefaults) {
   config_.snapshot_growth_percent = 7;
   config_.snapshot_threshold_bytes = 1 * kMiB;
+  config_.wal_zero_fill_bytes = 0;
   ASSERT_EQ(Load(DefaultConfigToml()), "");
   const ServerConfig defaults;
+  EXPECT_EQ(config_.wal_zero_fill_bytes, defaults.wal_zero_fill_bytes);
   EXPECT_EQ(config_.snapshot_growth_percent, defaults.snapshot_growth_percent);
   EXPECT_EQ(config_.snapshot_threshold_bytes, defaults.snapshot_threshold_bytes);
 }

@@ -5,6 +5,8 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include <fstream>
+#include <iterator>
 #include <string>
 #include <vector>
 
@@ -30,6 +32,11 @@ std::vector<bool> ResidentPages(const std::filesystem::path& file) {
   std::vector<bool> resident;
   for (unsigned char flag : flags) resident.push_back((flag & 1) != 0);
   return resident;
+}
+
+std::string ReadAll(const std::filesystem::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
 
 class PosixFileTest : public ::testing::Test {
@@ -72,6 +79,37 @@ TEST_F(PosixFileTest, APageKeptForHoldingTheEndGoesWithALaterCallThatPassesIt) {
   EXPECT_EQ(ResidentPages(path_), (std::vector<bool>{false, true, true, true}));
   file_->DropCached(3 * kPage + 10);
   EXPECT_EQ(ResidentPages(path_), (std::vector<bool>{false, false, false, true}));
+}
+
+TEST_F(PosixFileTest, ZeroFillLengthensTheFileAndAppendsOverwriteTheZeros) {
+  ASSERT_TRUE(file_->Append("head").ok());
+  ASSERT_TRUE(file_->ZeroFill(10000).ok());
+  EXPECT_EQ(std::filesystem::file_size(path_), 10000u);
+  ASSERT_TRUE(file_->Append("next").ok());
+  ASSERT_TRUE(file_->ZeroFill(6000).ok());  // shorter than the file: nothing to do
+  ASSERT_TRUE(file_->Sync().ok());
+
+  std::string expected = "headnext";
+  expected.resize(10000, '\0');
+  EXPECT_EQ(ReadAll(path_), expected);
+}
+
+TEST_F(PosixFileTest, ZeroFillContinuesFromTheEndOfTheFile) {
+  ASSERT_TRUE(file_->Append(std::string(100, 'x')).ok());
+  ASSERT_TRUE(file_->ZeroFill(200).ok());
+  ASSERT_TRUE(file_->Append(std::string(300, 'y')).ok());  // past the zeros
+  ASSERT_TRUE(file_->ZeroFill(500).ok());
+  EXPECT_EQ(ReadAll(path_), std::string(100, 'x') + std::string(300, 'y') + std::string(100, '\0'));
+}
+
+TEST_F(PosixFileTest, TruncateDropsTheZerosAndAFillStartsAgainFromTheCut) {
+  ASSERT_TRUE(file_->Append("abc").ok());
+  ASSERT_TRUE(file_->ZeroFill(5000).ok());
+  ASSERT_TRUE(file_->Truncate(2).ok());
+  EXPECT_EQ(std::filesystem::file_size(path_), 2u);
+  ASSERT_TRUE(file_->ZeroFill(4).ok());
+  ASSERT_TRUE(file_->Append("Z").ok());
+  EXPECT_EQ(ReadAll(path_), std::string("abZ") + '\0');
 }
 
 }  // namespace

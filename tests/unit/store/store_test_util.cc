@@ -89,6 +89,7 @@ class FaultyFile final : public WritableFile {
     base_->DropCached(end);
   }
 
+  IoStatus ZeroFill(uint64_t end) override { return base_->ZeroFill(end); }
   IoStatus Truncate(uint64_t size) override { return base_->Truncate(size); }
   const std::filesystem::path& path() const override { return base_->path(); }
 

@@ -145,15 +145,28 @@ TEST_F(WalReaderTest, ChecksumMismatchInTheLastRecordIsATornTail) {
   EXPECT_NE(wal.problem->reason.find("checksum"), std::string::npos);
 }
 
-TEST_F(WalReaderTest, ZeroFilledTailIsATornTail) {
+TEST_F(WalReaderTest, ZerosAfterTheLastRecordAreAnUnusedTail) {
   Write(5);
   const uint64_t end = FileSize(Segment(1));
-  AppendToFile(Segment(1), std::string(4096, '\0'));  // preallocated, never written
+  for (size_t zeros : {size_t{3}, size_t{4096}}) {  // shorter than a record header, and longer
+    AppendToFile(Segment(1), std::string(zeros, '\0'));  // filled ahead, never written
+    auto wal = Read();
+    ASSERT_TRUE(wal.problem);
+    EXPECT_EQ(wal.problem->kind, Kind::kUnusedTail);
+    EXPECT_EQ(wal.problem->offset, end);
+    EXPECT_EQ(wal.payloads.size(), 5u);
+    ASSERT_TRUE(TruncateAt(wal.problem->file, wal.problem->offset).ok());
+    EXPECT_FALSE(Read().problem);
+  }
+}
+
+TEST_F(WalReaderTest, ZerosAfterTheLastRecordOfAnEarlierSegmentAreCorruption) {
+  Write(60, 0, /*segment_bytes=*/512);
+  AppendToFile(Segment(1), std::string(100, '\0'));
   auto wal = Read();
   ASSERT_TRUE(wal.problem);
-  EXPECT_EQ(wal.problem->kind, Kind::kTornTail);
-  EXPECT_EQ(wal.problem->offset, end);
-  EXPECT_EQ(wal.payloads.size(), 5u);
+  EXPECT_EQ(wal.problem->kind, Kind::kCorruption);
+  EXPECT_EQ(wal.problem->file, Segment(1));
 }
 
 TEST_F(WalReaderTest, RecordFollowedByZeroedPagesIsATornTail) {

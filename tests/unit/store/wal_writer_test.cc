@@ -19,9 +19,11 @@ using testing::ReadWal;
 
 class WalWriterTest : public ::testing::Test {
  protected:
-  std::unique_ptr<WalWriter> OpenWriter(uint64_t segment_bytes = 64u << 20) {
+  std::unique_ptr<WalWriter> OpenWriter(uint64_t segment_bytes = 64u << 20,
+                                        uint64_t zero_fill_bytes = 0) {
     WalWriterOptions options;
     options.segment_bytes = segment_bytes;
+    options.zero_fill_bytes = zero_fill_bytes;
     options.file_system = &fs_;
     auto writer = WalWriter::Open(dir(), 0, options);
     EXPECT_TRUE(writer.ok()) << writer.status().ToString();
@@ -379,6 +381,69 @@ TEST_F(WalWriterTest, SyncNowFromAnotherThreadWhileAppendingAndRotating) {
   ASSERT_EQ(wal.payloads.size(), 2000u);
   EXPECT_EQ(wal.payloads.back(), "record 1999");
   EXPECT_GT(writer.segment(), 5u);
+}
+
+TEST_F(WalWriterTest, ZeroFillKeepsZerosAheadOfTheRecordsAndTheReaderSeesThemAsUnused) {
+  constexpr uint64_t kAhead = 64 << 10;
+  auto writer = OpenWriter(/*segment_bytes=*/1u << 20, kAhead);
+  ASSERT_TRUE(writer->Append(0x0101, "first").ok());
+  ASSERT_TRUE(writer->Flush().ok());
+  const uint64_t end = writer->position().offset;
+  EXPECT_EQ(FileSize(Segment(1)), end + kAhead);
+
+  // Refilled only once the records have used half the distance.
+  const int appends_before = fs_.appends;
+  ASSERT_TRUE(writer->Append(0x0101, std::string(kAhead / 4, 'a')).ok());
+  ASSERT_TRUE(writer->Flush().ok());
+  EXPECT_EQ(FileSize(Segment(1)), end + kAhead);
+  ASSERT_TRUE(writer->Append(0x0101, std::string(kAhead / 2, 'b')).ok());
+  ASSERT_TRUE(writer->Flush().ok());
+  EXPECT_EQ(FileSize(Segment(1)), writer->position().offset + kAhead);
+  EXPECT_EQ(fs_.appends, appends_before + 2);  // zero fills are not record writes
+
+  auto wal = ReadWal(dir(), 0);
+  ASSERT_TRUE(wal.problem);
+  EXPECT_EQ(wal.problem->kind, WalProblem::Kind::kUnusedTail);
+  EXPECT_EQ(wal.problem->offset, writer->position().offset);
+  EXPECT_EQ(wal.payloads.size(), 3u);
+}
+
+TEST_F(WalWriterTest, ZeroFillStopsAtTheSegmentSizeAndStartsAgainInTheNext) {
+  constexpr uint64_t kSegment = 1u << 20;
+  auto writer = OpenWriter(kSegment, /*zero_fill_bytes=*/256 << 10);
+  ASSERT_TRUE(writer->Append(0x0101, std::string(kSegment - 100'000, 'a')).ok());
+  ASSERT_TRUE(writer->Flush().ok());
+  EXPECT_EQ(FileSize(Segment(1)), kSegment);
+  ASSERT_TRUE(writer->Append(0x0101, std::string(200'000, 'b')).ok());
+  ASSERT_TRUE(writer->Flush().ok());  // crosses the segment size: rotation
+  ASSERT_EQ(writer->segment(), 2u);
+  // The full segment ends at its last record: the second one wrote over the zeros and past them.
+  EXPECT_EQ(FileSize(Segment(1)),
+            kSegmentHeaderBytes + 2 * kRecordHeaderBytes + (kSegment - 100'000) + 200'000);
+  ASSERT_TRUE(writer->Append(0x0101, "c").ok());
+  ASSERT_TRUE(writer->Flush().ok());
+  EXPECT_EQ(FileSize(Segment(2)), writer->position().offset + (256 << 10));
+
+  auto wal = ReadWal(dir(), 0);
+  ASSERT_TRUE(wal.problem);
+  EXPECT_EQ(wal.problem->kind, WalProblem::Kind::kUnusedTail);
+  EXPECT_EQ(wal.problem->file, Segment(2));
+  EXPECT_EQ(wal.payloads.size(), 3u);
+}
+
+TEST_F(WalWriterTest, CloseSyncsAndCutsTheZerosSoTheSegmentEndsAtItsLastRecord) {
+  auto writer = OpenWriter(/*segment_bytes=*/1u << 20, /*zero_fill_bytes=*/64 << 10);
+  ASSERT_TRUE(writer->Append(0x0101, "flushed").ok());
+  ASSERT_TRUE(writer->Flush().ok());
+  ASSERT_TRUE(writer->Append(0x0101, "buffered").ok());
+  const uint64_t end = writer->position().offset;
+  const int syncs_before = fs_.syncs;
+  ASSERT_TRUE(writer->Close().ok());
+  EXPECT_GE(fs_.syncs, syncs_before + 1);
+  EXPECT_EQ(FileSize(Segment(1)), end);
+  auto wal = ReadWal(dir(), 0);
+  EXPECT_FALSE(wal.problem);
+  EXPECT_EQ(wal.payloads, (std::vector<std::string>{"flushed", "buffered"}));
 }
 
 }  // namespace
