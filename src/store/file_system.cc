@@ -10,8 +10,6 @@
 namespace flod::store {
 namespace {
 
-// The page size DropCached assumes; on a system with bigger pages it drops a little less.
-constexpr uint64_t kPageBytes = 4096;
 constexpr size_t kZeroFillChunk = 1u << 20;
 
 class PosixWritableFile final : public WritableFile {
@@ -57,12 +55,10 @@ class PosixWritableFile final : public WritableFile {
   void DropCached(uint64_t end) override {
     // From the start each time: the kernel frees a large folio only when the range covers all
     // of it, so one that held an earlier end goes now; ranges already dropped cost little.
-    // The kernel would also drop a partial last page when the range reaches the end of the
-    // file, so `end` moves back to its page start.
-    const uint64_t whole_pages = end & ~(kPageBytes - 1);
-    if (whole_pages == 0) return;  // a length of 0 would mean "to the end of the file"
+    const uint64_t whole_blocks = end & ~(kDropCachedAlignment - 1);
+    if (whole_blocks == 0) return;  // a length of 0 would mean "to the end of the file"
     // Advice only: a failure changes nothing the caller relies on.
-    (void)::posix_fadvise(fd_, 0, static_cast<off_t>(whole_pages), POSIX_FADV_DONTNEED);
+    (void)::posix_fadvise(fd_, 0, static_cast<off_t>(whole_blocks), POSIX_FADV_DONTNEED);
   }
 
   IoStatus Truncate(uint64_t size) override {

@@ -18,6 +18,11 @@ namespace flod::store {
 // are safe together).
 class WritableFile {
  public:
+  // The largest page-cache folio on x86-64 (a PMD). DONTNEED writes back any dirty folio its
+  // range touches, so a range ending inside the folio that appends are dirtying would write
+  // that folio out again on every call; one ending on this boundary touches only synced ones.
+  static constexpr uint64_t kDropCachedAlignment = 2u << 20;
+
   virtual ~WritableFile() = default;
 
   // Writes all of `data` at the append point, looping on partial writes and EINTR. On failure
@@ -26,9 +31,9 @@ class WritableFile {
   // fdatasync: every byte appended before the call is durable when it returns OK.
   virtual IoStatus Sync() = 0;
   // A hint after a Sync: bytes before `end` are durable and only recovery reads them again,
-  // so the OS may free their page-cache pages (posix_fadvise DONTNEED) for reuse. Whole pages
-  // only: the page holding `end` stays, as the next append writes into it, and goes with a
-  // later call that passes it.
+  // so the OS may free their page-cache pages (posix_fadvise DONTNEED) for reuse. Whole
+  // kDropCachedAlignment blocks only: the block holding `end` stays, as the next appends write
+  // into it, and goes with a later call that passes it.
   virtual void DropCached(uint64_t end) = 0;
   // Writes zeros from the end of the file up to `end` (nothing if the file is that long),
   // leaving the append point where it is. Appends that then overwrite the zeros change no

@@ -5,6 +5,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <fstream>
 #include <iterator>
 #include <string>
@@ -60,25 +61,29 @@ void AppendPages(WritableFile& file, int pages) {
   for (int i = 0; i < pages; ++i) ASSERT_TRUE(file.Append(std::string(kPage, 'x')).ok());
 }
 
-TEST_F(PosixFileTest, DropCachedFreesTheWholePagesBeforeTheEndAndKeepsThePageHoldingIt) {
-  AppendPages(*file_, 16);
+constexpr int kPagesPerBlock = WritableFile::kDropCachedAlignment / kPage;
+
+TEST_F(PosixFileTest, DropCachedFreesTheWholeBlocksBeforeTheEndAndKeepsTheBlockHoldingIt) {
+  AppendPages(*file_, kPagesPerBlock + 16);
   ASSERT_TRUE(file_->Append(std::string(100, 'x')).ok());
   ASSERT_TRUE(file_->Sync().ok());
-  EXPECT_EQ(ResidentPages(path_), std::vector<bool>(17, true));
-
-  file_->DropCached(16 * kPage + 100);
-  std::vector<bool> expected(17, false);
-  expected[16] = true;  // the next append writes into it
+  std::vector<bool> expected(kPagesPerBlock + 17, true);
   EXPECT_EQ(ResidentPages(path_), expected);
+
+  file_->DropCached((kPagesPerBlock + 16) * kPage + 100);
+  std::fill(expected.begin(), expected.begin() + kPagesPerBlock, false);
+  EXPECT_EQ(ResidentPages(path_), expected);  // the next appends write into the rest
 }
 
-TEST_F(PosixFileTest, APageKeptForHoldingTheEndGoesWithALaterCallThatPassesIt) {
-  AppendPages(*file_, 4);
+TEST_F(PosixFileTest, ABlockKeptForHoldingTheEndGoesWithALaterCallThatPassesIt) {
+  AppendPages(*file_, 2 * kPagesPerBlock + 1);
   ASSERT_TRUE(file_->Sync().ok());
-  file_->DropCached(kPage + 10);
-  EXPECT_EQ(ResidentPages(path_), (std::vector<bool>{false, true, true, true}));
-  file_->DropCached(3 * kPage + 10);
-  EXPECT_EQ(ResidentPages(path_), (std::vector<bool>{false, false, false, true}));
+  file_->DropCached(kPagesPerBlock * kPage - 10);
+  EXPECT_EQ(ResidentPages(path_), std::vector<bool>(2 * kPagesPerBlock + 1, true));
+  file_->DropCached(2 * kPagesPerBlock * kPage + 10);
+  std::vector<bool> expected(2 * kPagesPerBlock + 1, false);
+  expected.back() = true;
+  EXPECT_EQ(ResidentPages(path_), expected);
 }
 
 TEST_F(PosixFileTest, ZeroFillLengthensTheFileAndAppendsOverwriteTheZeros) {
