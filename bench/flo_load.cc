@@ -311,7 +311,8 @@ int main(int argc, char** argv) {
                                       [&](const Workload& each) { return each.name == name; });
     const double rate = Run(s, w);
     std::cout << std::left << std::setw(24) << w.name << std::right << std::setw(10)
-              << static_cast<uint64_t>(rate < 0 ? 0 : rate) << (rate < 0 ? "  (errors)" : "") << "\n";
+              << static_cast<uint64_t>(rate < 0 ? 0 : rate) << (rate < 0 ? "  (errors)" : "")
+              << "\n";
   }
   return 0;
 }

@@ -91,7 +91,8 @@ std::optional<WalRecord> WalReader::Next() {
     DecodedRecord decoded = DecodeRecord(std::string_view(data_).substr(offset_));
     if (decoded.error != RecordError::kNone) {
       if (IsLastSegment() && AllZero(std::string_view(data_).substr(offset_))) {
-        ReportHere(WalProblem::Kind::kUnusedTail, offset_, "zero-filled space after the last record");
+        ReportHere(WalProblem::Kind::kUnusedTail, offset_,
+                   "zero-filled space after the last record");
       } else {
         ReportBadRecord(decoded.error);
       }

@@ -13,9 +13,9 @@
 namespace flod::store {
 
 // A file opened for writing at an explicit append point (pwrite), closed on destruction.
-// Thread-safety: Append, ZeroFill, Truncate and destruction on one owner thread; Sync and DropCached may
-// run on one other thread at the same time as Append (fdatasync, fadvise and pwrite on one fd
-// are safe together).
+// Thread-safety: Append, ZeroFill, Truncate and destruction on one owner thread; Sync and
+// DropCached may run on one other thread at the same time as Append (fdatasync, fadvise and
+// pwrite on one fd are safe together).
 class WritableFile {
  public:
   // The largest page-cache folio on x86-64 (a PMD). DONTNEED writes back any dirty folio its
