@@ -127,13 +127,11 @@ std::string Storage::Recover(uint32_t shard, dispatch::ShardContext& context) {
 
 std::string Storage::HandleWalProblem(uint32_t shard, const std::filesystem::path& dir,
                                       const store::WalProblem& problem) {
-  if (problem.kind == store::WalProblem::Kind::kUnusedTail) {
-    spdlog::debug("{}{}; truncating it", ShardPrefix(shard), problem.ToString());
-    const store::IoStatus cut = store::TruncateAt(problem.file, problem.offset);
-    return cut.ok() ? std::string() : ShardPrefix(shard) + cut.ToString();
-  }
-  if (problem.kind == store::WalProblem::Kind::kTornTail) {
-    spdlog::warn("{}{}; truncating the torn tail", ShardPrefix(shard), problem.ToString());
+  const bool torn = problem.kind == store::WalProblem::Kind::kTornTail;
+  if (torn || problem.kind == store::WalProblem::Kind::kUnusedTail) {
+    // An unused tail is the writer's own zero fill: nothing was lost, so no warning.
+    spdlog::log(torn ? spdlog::level::warn : spdlog::level::debug, "{}{}; truncating the {}",
+                ShardPrefix(shard), problem.ToString(), torn ? "torn tail" : "unused tail");
     const store::IoStatus cut = store::TruncateAt(problem.file, problem.offset);
     return cut.ok() ? std::string() : ShardPrefix(shard) + cut.ToString();
   }

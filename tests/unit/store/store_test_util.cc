@@ -89,7 +89,14 @@ class FaultyFile final : public WritableFile {
     base_->DropCached(end);
   }
 
-  IoStatus ZeroFill(uint64_t end) override { return base_->ZeroFill(end); }
+  IoStatus ZeroFill(uint64_t end) override {
+    ++owner_.zero_fills;
+    if (owner_.failing_zero_fills > 0) {
+      --owner_.failing_zero_fills;
+      return IoStatus::FromErrno(ENOSPC, "zero-fill", path());
+    }
+    return base_->ZeroFill(end);
+  }
   IoStatus Truncate(uint64_t size) override { return base_->Truncate(size); }
   const std::filesystem::path& path() const override { return base_->path(); }
 

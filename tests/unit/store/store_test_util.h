@@ -47,10 +47,13 @@ class FaultyFileSystem final : public FileSystem {
   int failing_creates = 0;
   // How many of the next removals fail with EACCES (as in a directory made read-only).
   int failing_removes = 0;
+  // How many of the next zero fills fail with ENOSPC, writing nothing.
+  int failing_zero_fills = 0;
 
   // Counts, for checking which calls reach the file system.
   std::atomic<int> appends{0};
   std::atomic<int> syncs{0};
+  std::atomic<int> zero_fills{0};
   // The end passed by the last DropCached call.
   std::atomic<uint64_t> dropped_until{0};
 

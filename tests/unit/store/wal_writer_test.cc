@@ -446,5 +446,29 @@ TEST_F(WalWriterTest, CloseSyncsAndCutsTheZerosSoTheSegmentEndsAtItsLastRecord) 
   EXPECT_EQ(wal.payloads, (std::vector<std::string>{"flushed", "buffered"}));
 }
 
+TEST_F(WalWriterTest, AFailedZeroFillLeavesTheRecordsAndIsRetriedAtTheNextTopUp) {
+  constexpr uint64_t kAhead = 64 << 10;
+  auto writer = OpenWriter(/*segment_bytes=*/1u << 20, kAhead);
+  fs_.failing_zero_fills = 1;
+  ASSERT_TRUE(writer->Append(0x0101, "first").ok());
+  ASSERT_TRUE(writer->Flush().ok());
+  EXPECT_TRUE(writer->Healthy());
+  EXPECT_EQ(FileSize(Segment(1)), writer->position().offset);  // appends grow the file
+
+  // Not retried on every flush: only once the records pass where the top-up would be due.
+  ASSERT_TRUE(writer->Append(0x0101, "second").ok());
+  ASSERT_TRUE(writer->Flush().ok());
+  EXPECT_EQ(fs_.zero_fills, 1);
+  ASSERT_TRUE(writer->Append(0x0101, std::string(kAhead / 2, 'c')).ok());
+  ASSERT_TRUE(writer->Flush().ok());
+  EXPECT_EQ(fs_.zero_fills, 2);
+  EXPECT_EQ(FileSize(Segment(1)), writer->position().offset + kAhead);
+
+  auto wal = ReadWal(dir(), 0);
+  EXPECT_EQ(wal.payloads.size(), 3u);
+  ASSERT_TRUE(wal.problem);
+  EXPECT_EQ(wal.problem->kind, WalProblem::Kind::kUnusedTail);
+}
+
 }  // namespace
 }  // namespace flod::store
