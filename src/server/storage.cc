@@ -87,11 +87,8 @@ std::string RepairAt(const std::filesystem::path& dir, const store::WalProblem& 
     if (later.number <= problem.segment) continue;
     spdlog::warn("repair: dropping segment {} ({} bytes)", later.path.string(),
                  store::FileBytesOrZero(later.path));
-    std::error_code error;
-    std::filesystem::remove(later.path, error);
-    if (error) return "cannot remove " + later.path.string() + ": " + error.message();
   }
-  const store::IoStatus cut = store::TruncateAt(problem.file, problem.offset);
+  const store::IoStatus cut = store::CutAt(problem);
   return cut.ok() ? std::string() : cut.ToString();
 }
 
@@ -132,7 +129,7 @@ std::string Storage::HandleWalProblem(uint32_t shard, const std::filesystem::pat
     // An unused tail is the writer's own zero fill: nothing was lost, so no warning.
     spdlog::log(torn ? spdlog::level::warn : spdlog::level::debug, "{}{}; truncating the {}",
                 ShardPrefix(shard), problem.ToString(), torn ? "torn tail" : "unused tail");
-    const store::IoStatus cut = store::TruncateAt(problem.file, problem.offset);
+    const store::IoStatus cut = store::CutAt(problem);
     return cut.ok() ? std::string() : ShardPrefix(shard) + cut.ToString();
   }
   if (problem.kind == store::WalProblem::Kind::kCorruption && config_.repair) {

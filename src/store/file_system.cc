@@ -12,6 +12,21 @@ namespace {
 
 constexpr size_t kZeroFillChunk = 1u << 20;
 
+// pwrite of all of `data` at `offset`, looping on partial writes and EINTR.
+IoStatus WriteAllAt(int fd, std::string_view data, uint64_t offset, const char* what,
+                    const std::filesystem::path& path) {
+  while (!data.empty()) {
+    ssize_t n = ::pwrite(fd, data.data(), data.size(), static_cast<off_t>(offset));
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return IoStatus::FromErrno(errno, what, path);
+    }
+    offset += static_cast<uint64_t>(n);
+    data.remove_prefix(static_cast<size_t>(n));
+  }
+  return IoStatus::Ok();
+}
+
 class PosixWritableFile final : public WritableFile {
  public:
   PosixWritableFile(std::filesystem::path path, int fd) : path_(std::move(path)), fd_(fd) {}
@@ -20,29 +35,25 @@ class PosixWritableFile final : public WritableFile {
   PosixWritableFile& operator=(const PosixWritableFile&) = delete;
 
   IoStatus Append(std::string_view data) override {
-    while (!data.empty()) {
-      ssize_t n = ::pwrite(fd_, data.data(), data.size(), static_cast<off_t>(offset_));
-      if (n < 0) {
-        if (errno == EINTR) continue;
-        return IoStatus::FromErrno(errno, "write", path_);
-      }
-      offset_ += static_cast<uint64_t>(n);
-      data.remove_prefix(static_cast<size_t>(n));
-    }
+    IoStatus status = WriteAllAt(fd_, data, offset_, "write", path_);
+    if (!status.ok()) return status;
+    offset_ += data.size();
     size_ = std::max(size_, offset_);
     return IoStatus::Ok();
+  }
+
+  IoStatus Overwrite(uint64_t offset, std::string_view data) override {
+    return WriteAllAt(fd_, data, offset, "overwrite", path_);
   }
 
   IoStatus ZeroFill(uint64_t end) override {
     static const std::string zeros(kZeroFillChunk, '\0');
     while (size_ < end) {
       const size_t chunk = static_cast<size_t>(std::min<uint64_t>(zeros.size(), end - size_));
-      ssize_t n = ::pwrite(fd_, zeros.data(), chunk, static_cast<off_t>(size_));
-      if (n < 0) {
-        if (errno == EINTR) continue;
-        return IoStatus::FromErrno(errno, "zero-fill", path_);
-      }
-      size_ += static_cast<uint64_t>(n);
+      IoStatus status = WriteAllAt(fd_, std::string_view(zeros).substr(0, chunk), size_,
+                                   "zero-fill", path_);
+      if (!status.ok()) return status;
+      size_ += chunk;
     }
     return IoStatus::Ok();
   }

@@ -87,7 +87,7 @@ void EncodeSegmentHeader(const SegmentHeader& header, std::string& out) {
   ByteWriter writer(out);
   writer.U32(kSegmentMagic);
   writer.U16(header.version);
-  writer.U16(0);  // flags, reserved
+  writer.U16(header.flags);
   writer.U32(header.shard);
   writer.U64(header.segment);
   writer.U32(Crc32c(std::string_view(out).substr(start)));
@@ -117,11 +117,10 @@ DecodedSegmentHeader DecodeSegmentHeader(std::string_view data) {
   }
   ByteReader reader(data.substr(0, kSegmentHeaderBytes));
   uint32_t magic = 0;
-  uint16_t flags = 0;
   uint32_t crc = 0;
   reader.ReadU32(magic);
   reader.ReadU16(out.header.version);
-  reader.ReadU16(flags);
+  reader.ReadU16(out.header.flags);
   reader.ReadU32(out.header.shard);
   reader.ReadU64(out.header.segment);
   reader.ReadU32(crc);

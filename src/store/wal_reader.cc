@@ -90,7 +90,7 @@ std::optional<WalRecord> WalReader::Next() {
     }
     DecodedRecord decoded = DecodeRecord(std::string_view(data_).substr(offset_));
     if (decoded.error != RecordError::kNone) {
-      if (IsLastSegment() && AllZero(std::string_view(data_).substr(offset_))) {
+      if (MayEndShort() && AllZero(std::string_view(data_).substr(offset_))) {
         ReportHere(WalProblem::Kind::kUnusedTail, offset_,
                    "zero-filled space after the last record");
       } else {
@@ -135,7 +135,34 @@ bool WalReader::ListSegments() {
     return false;
   }
   index_ = first_index_ = static_cast<size_t>(it - segments_.begin());
+  may_end_short_from_ = segments_.size() - 1;
+  if (segments_.size() >= 2 && LastFollowsUnsynced()) may_end_short_from_ = segments_.size() - 2;
   return true;
+}
+
+// A header that is cut short or fails its checksum was never synced, so the segment was only
+// made ahead (WalWriter syncs a header before it writes a record after it).
+bool WalReader::LastFollowsUnsynced() const {
+  std::string header;
+  auto file = SequentialFile::Open(segments_.back().path);
+  if (!file || file->size() < kSegmentHeaderBytes ||
+      !file->ReadAt(0, kSegmentHeaderBytes, header).ok()) {
+    return true;
+  }
+  const DecodedSegmentHeader decoded = DecodeSegmentHeader(header);
+  if (decoded.error == SegmentHeaderError::kTruncated ||
+      decoded.error == SegmentHeaderError::kBadChecksum) {
+    return true;
+  }
+  return (decoded.header.flags & kSegmentFollowsUnsynced) != 0;
+}
+
+bool WalReader::LastHoldsRecords() const {
+  auto data = ReadWholeFile(segments_.back().path);
+  return data && data->size() > kSegmentHeaderBytes &&
+         DecodeSegmentHeader(*data).error == SegmentHeaderError::kNone &&
+         DecodeRecord(std::string_view(*data).substr(kSegmentHeaderBytes)).error ==
+             RecordError::kNone;
 }
 
 bool WalReader::LoadSegment() {
@@ -152,7 +179,7 @@ bool WalReader::LoadSegment() {
     return false;
   }
   data_ = std::move(*data);
-  if (!CheckHeader(segment, IsLastSegment())) return false;
+  if (!CheckHeader(segment, MayEndShort())) return false;
   offset_ = kSegmentHeaderBytes;
   if (segment.number == start_.segment && start_.offset > offset_) {
     if (start_.offset > data_.size()) {
@@ -167,11 +194,11 @@ bool WalReader::LoadSegment() {
   return true;
 }
 
-bool WalReader::CheckHeader(const NumberedFile& segment, bool is_last) {
+bool WalReader::CheckHeader(const NumberedFile& segment, bool may_end_short) {
   DecodedSegmentHeader decoded = DecodeSegmentHeader(data_);
   const bool may_be_torn = decoded.error == SegmentHeaderError::kTruncated ||
                            decoded.error == SegmentHeaderError::kBadChecksum;
-  if (may_be_torn && is_last) {
+  if (may_be_torn && may_end_short) {
     ReportBadTail(std::string(Describe(decoded.error)), 0);
     return false;
   }
@@ -199,7 +226,7 @@ bool WalReader::CheckHeader(const NumberedFile& segment, bool is_last) {
 
 void WalReader::ReportBadRecord(RecordError error) {
   std::string reason(Describe(error));
-  if (!IsLastSegment()) {
+  if (!MayEndShort()) {
     ReportHere(WalProblem::Kind::kCorruption, offset_,
                reason + " in a segment that is not the last");
   } else if (error == RecordError::kTruncated) {
@@ -235,6 +262,18 @@ void WalReader::ReportBadTail(std::string reason, uint64_t offset) {
 
 void WalReader::ReportHere(WalProblem::Kind kind, uint64_t offset, std::string reason) {
   const NumberedFile& segment = segments_[index_];
+  const bool tail = kind == WalProblem::Kind::kUnusedTail || kind == WalProblem::Kind::kTornTail;
+  if (tail && !IsLastSegment()) {
+    // The last segment was begun before this one was synced, and the crash came first.
+    const uint64_t last = segments_.back().number;
+    if (LastHoldsRecords()) {
+      kind = WalProblem::Kind::kTornTail;
+      reason += "; segment " + std::to_string(last) +
+                ", begun before this one was synced, holds records written after it and goes";
+    } else {
+      reason += "; the empty segment " + std::to_string(last) + " after it goes";
+    }
+  }
   Report(kind, segment.path, segment.number, offset, std::move(reason));
 }
 
@@ -260,6 +299,25 @@ IoStatus TruncateAt(const std::filesystem::path& file, uint64_t offset) {
   }
   ::close(fd);
   return status;
+}
+
+IoStatus CutAt(const WalProblem& problem) {
+  const std::filesystem::path dir = problem.file.parent_path();
+  auto segments = store::ListSegments(dir);
+  if (!segments) return segments.status();
+  FileSystem& fs = PosixFileSystem();
+  bool removed = false;
+  for (const NumberedFile& later : *segments) {
+    if (later.number <= problem.segment) continue;
+    IoStatus status = fs.Remove(later.path);
+    if (!status.ok()) return status;
+    removed = true;
+  }
+  if (removed) {
+    IoStatus status = fs.SyncDir(dir);
+    if (!status.ok()) return status;
+  }
+  return TruncateAt(problem.file, problem.offset);
 }
 
 }  // namespace flod::store

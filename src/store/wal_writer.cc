@@ -20,7 +20,8 @@ IoExpected<std::unique_ptr<WalWriter>> WalWriter::Open(std::filesystem::path sha
   const uint64_t next = segments->empty() ? 1 : segments->back().number + 1;
 
   std::unique_ptr<WalWriter> writer(new WalWriter(std::move(shard_dir), shard, options));
-  auto file = writer->CreateSegment(next, CreateMode::kExclusive);
+  // Recovery left every earlier segment complete and durable.
+  auto file = writer->CreateSegment(next, CreateMode::kExclusive, 0);
   if (!file) {
     // A headerless segment would stop being the last one after the next successful Open.
     writer->file_system_.Remove(writer->dir_ / SegmentFileName(next));
@@ -72,7 +73,7 @@ IoStatus WalWriter::Flush() {
   KeepWritten(end);
   written_.store(end, std::memory_order_release);
   TrimSynced();
-  if (written_.load(std::memory_order_relaxed) >= segment_bytes_) return Rotate();
+  if (end >= segment_bytes_) return Rotate();
   ZeroFillAhead(end);
   return IoStatus::Ok();
 }
@@ -91,7 +92,10 @@ void WalWriter::ZeroFillAhead(uint64_t end) {
 IoStatus WalWriter::Sync() {
   IoStatus status = Flush();
   if (!status.ok()) return status;
-  status = SyncNow();
+  {
+    std::lock_guard sync_lock(sync_mu_);
+    status = SyncHeld();
+  }
   if (!status.ok()) {
     Healthy();  // take over the failure SyncNow recorded
     return failure_here_;
@@ -103,6 +107,18 @@ IoStatus WalWriter::Sync() {
 IoStatus WalWriter::Close() {
   IoStatus status = Sync();
   if (!status.ok()) return status;
+  std::unique_ptr<WritableFile> prepared;
+  {
+    std::lock_guard sync_lock(sync_mu_);
+    std::lock_guard lock(mu_);
+    prepared = std::move(prepared_);
+  }
+  if (prepared != nullptr) {
+    const std::filesystem::path path = prepared->path();
+    prepared.reset();
+    status = file_system_.Remove(path);
+    if (!status.ok()) return status;
+  }
   const uint64_t written = written_.load(std::memory_order_relaxed);
   if (zero_filled_ <= written) return IoStatus::Ok();
   status = file_->Truncate(written);
@@ -112,23 +128,94 @@ IoStatus WalWriter::Close() {
 }
 
 IoStatus WalWriter::SyncNow() {
-  std::lock_guard lock(mu_);
-  return SyncLocked();
+  std::lock_guard sync_lock(sync_mu_);
+  IoStatus status = SyncHeld();
+  if (status.ok()) PrepareNextHeld();
+  return status;
 }
 
-IoStatus WalWriter::SyncLocked() {
-  if (failed_.load(std::memory_order_relaxed)) return failure_;
-  const uint64_t written = written_.load(std::memory_order_acquire);
-  if (written == synced_.load(std::memory_order_relaxed)) return IoStatus::Ok();
-  IoStatus status = file_->Sync();
-  if (!status.ok()) {
-    return FailLocked(status.WithContext("WAL sync up to offset " + std::to_string(written)));
+IoStatus WalWriter::SyncHeld() {
+  std::shared_ptr<WritableFile> previous;
+  std::shared_ptr<WritableFile> current;
+  uint64_t segment = 0;
+  uint64_t written = 0;
+  {
+    std::lock_guard lock(mu_);
+    if (failed_.load(std::memory_order_relaxed)) return failure_;
+    previous = previous_;
+    current = file_;
+    segment = segment_;
+    written = written_.load(std::memory_order_acquire);
   }
-  synced_.store(written, std::memory_order_release);
+  if (previous != nullptr) {
+    IoStatus status = SyncPrevious(*previous, *current, segment);
+    if (!status.ok()) return status;
+  }
+  if (written == synced_.load(std::memory_order_relaxed)) return IoStatus::Ok();
+  IoStatus status = current->Sync();
+  {
+    std::lock_guard lock(mu_);
+    if (!status.ok()) {
+      return FailLocked(status.WithContext("WAL sync up to offset " + std::to_string(written)));
+    }
+    // A rotation while this sync ran made `current` the previous segment.
+    if (current == file_) {
+      synced_.store(written, std::memory_order_release);
+    } else if (current == previous_) {
+      previous_synced_ = written;
+    }
+  }
   // Only recovery reads the WAL, so its synced pages are freed for the next writes to reuse:
   // the page cache does not grow with the log, and appends land on pages already in use.
-  file_->DropCached(written);
+  current->DropCached(written);
   return IoStatus::Ok();
+}
+
+IoStatus WalWriter::SyncPrevious(WritableFile& previous, WritableFile& current,
+                                 uint64_t current_segment) {
+  IoStatus status = previous.Sync();
+  if (status.ok()) {
+    std::string header;
+    EncodeSegmentHeader({.shard = shard_, .segment = current_segment}, header);
+    status = current.Overwrite(0, header);
+  }
+  uint64_t previous_end = 0;
+  {
+    std::lock_guard lock(mu_);
+    if (!status.ok()) {
+      return FailLocked(
+          status.WithContext("WAL sync of segment " + std::to_string(current_segment - 1)));
+    }
+    previous_end = previous_end_;
+    previous_.reset();
+    previous_unsynced_.store(false, std::memory_order_release);
+  }
+  previous.DropCached(previous_end);
+  return IoStatus::Ok();
+}
+
+// Only a speed-up: a rotation that finds nothing made ahead creates the segment itself.
+void WalWriter::PrepareNextHeld() {
+  uint64_t number = 0;
+  {
+    std::lock_guard lock(mu_);
+    if (prepared_ != nullptr || failed_.load(std::memory_order_relaxed)) return;
+    number = segment_ + 1;
+  }
+  // kTruncate: no record is ever written past the current segment, so a file with this
+  // number is a leftover of an attempt that failed.
+  const uint64_t zero_fill_end =
+      std::max<uint64_t>(kSegmentHeaderBytes, std::min(kSegmentHeaderBytes + zero_fill_bytes_,
+                                                       segment_bytes_));
+  auto file =
+      CreateSegment(number, CreateMode::kTruncate, kSegmentFollowsUnsynced, zero_fill_end);
+  if (!file) {
+    (void)file_system_.Remove(dir_ / SegmentFileName(number));
+    return;
+  }
+  std::lock_guard lock(mu_);
+  prepared_ = std::move(*file);
+  prepared_zero_filled_ = zero_fill_end;
 }
 
 bool WalWriter::Healthy() {
@@ -172,7 +259,7 @@ constexpr size_t kMaxSpareCapacity = 4u << 20;
 }  // namespace
 
 void WalWriter::KeepWritten(uint64_t end) {
-  unsynced_.push_back(WrittenChunk{end, std::move(buffer_)});
+  unsynced_.push_back(WrittenChunk{segment_, end, std::move(buffer_)});
   if (spare_.empty()) {
     buffer_ = std::string();
   } else {
@@ -188,20 +275,30 @@ void WalWriter::Recycle(std::string bytes) {
 }
 
 void WalWriter::TrimSynced() {
+  const bool previous_unsynced = previous_unsynced_.load(std::memory_order_acquire);
   const uint64_t synced = synced_.load(std::memory_order_acquire);
-  while (!unsynced_.empty() && unsynced_.front().end <= synced) {
+  auto durable = [&](const WrittenChunk& chunk) {
+    if (chunk.segment == segment_) return chunk.end <= synced;
+    return !previous_unsynced || chunk.segment + 1 < segment_;
+  };
+  while (!unsynced_.empty() && durable(unsynced_.front())) {
     Recycle(std::move(unsynced_.front().bytes));
     unsynced_.pop_front();
   }
 }
 
 IoExpected<std::unique_ptr<WritableFile>> WalWriter::CreateSegment(uint64_t number,
-                                                                   CreateMode mode) {
+                                                                   CreateMode mode,
+                                                                   uint16_t flags,
+                                                                   uint64_t zero_fill_end) {
   auto file = file_system_.Create(dir_ / SegmentFileName(number), mode);
   if (!file) return file.status();
   std::string header;
-  EncodeSegmentHeader({kWalFormatVersion, shard_, number}, header);
+  EncodeSegmentHeader({.flags = flags, .shard = shard_, .segment = number}, header);
   IoStatus status = (*file)->Append(header);
+  if (status.ok() && zero_fill_end > kSegmentHeaderBytes) {
+    (void)(*file)->ZeroFill(zero_fill_end);  // a speed-up only, as in ZeroFillAhead
+  }
   if (status.ok()) status = (*file)->Sync();
   // The new name must be durable too, or a crash could lose a segment holding synced records.
   if (status.ok()) status = file_system_.SyncDir(dir_);
@@ -215,29 +312,61 @@ void WalWriter::InstallLocked(uint64_t number, std::unique_ptr<WritableFile> fil
   zero_filled_ = size;
   written_.store(size, std::memory_order_release);
   synced_.store(size, std::memory_order_release);
+  previous_.reset();
+  previous_unsynced_.store(false, std::memory_order_release);
   for (WrittenChunk& chunk : unsynced_) Recycle(std::move(chunk.bytes));
   unsynced_.clear();
 }
 
+std::unique_ptr<WritableFile> WalWriter::TakePreparedLocked(uint64_t& zero_filled) {
+  zero_filled = prepared_zero_filled_;
+  return std::move(prepared_);
+}
+
+// The full segment stays behind as previous_ for SyncHeld to sync; only if the one before
+// it is still waiting, or nothing was made ahead, does the owner thread wait for I/O here.
 IoStatus WalWriter::Rotate() {
-  std::lock_guard lock(mu_);
-  // Only the last segment may end in a torn record, so the full one is made durable first.
-  IoStatus status = SyncLocked();
-  if (status.ok()) {
-    auto next = CreateSegment(segment_ + 1, CreateMode::kExclusive);
-    if (next) {
-      InstallLocked(segment_ + 1, std::move(*next), kSegmentHeaderBytes);
-      return IoStatus::Ok();
-    }
-    FailLocked(next.status().WithContext("WAL rotation"));
+  std::unique_lock sync_lock(sync_mu_, std::defer_lock);
+  std::unique_ptr<WritableFile> next;
+  uint64_t zero_filled = kSegmentHeaderBytes;
+  {
+    std::lock_guard lock(mu_);
+    if (previous_ == nullptr) next = TakePreparedLocked(zero_filled);
   }
-  failed_here_ = true;
-  failure_here_ = failure_;
-  return failure_here_;
+  if (next == nullptr) {
+    sync_lock.lock();
+    IoStatus status = SyncHeld();
+    if (!status.ok()) {
+      Healthy();  // take over the failure SyncHeld recorded
+      return failure_here_;
+    }
+    {
+      std::lock_guard lock(mu_);
+      next = TakePreparedLocked(zero_filled);
+    }
+    if (next == nullptr) {
+      auto created = CreateSegment(segment_ + 1, CreateMode::kTruncate, kSegmentFollowsUnsynced);
+      if (!created) return Fail(created.status().WithContext("WAL rotation"));
+      next = std::move(*created);
+      zero_filled = kSegmentHeaderBytes;
+    }
+  }
+  std::lock_guard lock(mu_);
+  previous_ = std::move(file_);
+  previous_synced_ = synced_.load(std::memory_order_relaxed);
+  previous_end_ = written_.load(std::memory_order_relaxed);
+  previous_unsynced_.store(true, std::memory_order_release);
+  file_ = std::move(next);
+  ++segment_;
+  zero_filled_ = zero_filled;
+  written_.store(kSegmentHeaderBytes, std::memory_order_release);
+  synced_.store(kSegmentHeaderBytes, std::memory_order_release);
+  return IoStatus::Ok();
 }
 
 IoStatus WalWriter::TryRecover() {
   if (Healthy()) return IoStatus::Ok();
+  std::lock_guard sync_lock(sync_mu_);
   std::lock_guard lock(mu_);
   IoStatus status = RecoverLocked();
   if (!status.ok()) return status.WithContext("WAL recovery failed");
@@ -249,21 +378,30 @@ IoStatus WalWriter::TryRecover() {
 }
 
 IoStatus WalWriter::RecoverLocked() {
-  // Cut the failed segment back to its last synced offset: it ends on a record boundary and
-  // holds only bytes known to be on disk, so it can safely stop being the last segment.
-  const uint64_t durable = synced_.load(std::memory_order_relaxed);
-  IoStatus status = file_->Truncate(durable);
-  if (status.ok()) status = file_->Sync();
+  // Cut the oldest segment with unsynced bytes back to its last synced offset: it ends on a
+  // record boundary and holds only bytes known to be on disk, so it can safely stop being
+  // the last segment. A current segment after it is replaced below.
+  const bool cut_previous = previous_ != nullptr;
+  const uint64_t cut_segment = cut_previous ? segment_ - 1 : segment_;
+  const uint64_t durable =
+      cut_previous ? previous_synced_ : synced_.load(std::memory_order_relaxed);
+  WritableFile& cut = cut_previous ? *previous_ : *file_;
+  IoStatus status = cut.Truncate(durable);
+  if (status.ok()) status = cut.Sync();
   if (!status.ok()) return status;
 
-  // kTruncate: a segment left by an earlier failed attempt holds nothing worth keeping.
-  auto next = CreateSegment(segment_ + 1, CreateMode::kTruncate);
+  // kTruncate: the number may be the current segment's, the one made ahead, or a leftover of
+  // an earlier failed attempt; none holds anything worth keeping.
+  prepared_.reset();
+  auto next = CreateSegment(cut_segment + 1, CreateMode::kTruncate, 0);
   if (!next) return next.status();
   uint64_t size = kSegmentHeaderBytes;
   // A sync covers whole chunks: it reaches what `written_` said, which is a chunk's end.
   for (const WrittenChunk& chunk : unsynced_) {
-    if (chunk.end <= durable) continue;
-    assert(chunk.end - chunk.bytes.size() >= durable);
+    if (chunk.segment < cut_segment || (chunk.segment == cut_segment && chunk.end <= durable)) {
+      continue;
+    }
+    assert(chunk.segment > cut_segment || chunk.end - chunk.bytes.size() >= durable);
     status = (*next)->Append(chunk.bytes);
     if (!status.ok()) return status;
     size += chunk.bytes.size();
@@ -273,7 +411,7 @@ IoStatus WalWriter::RecoverLocked() {
   if (!status.ok()) return status;
 
   size += buffer_.size();
-  InstallLocked(segment_ + 1, std::move(*next), size);
+  InstallLocked(cut_segment + 1, std::move(*next), size);
   buffer_.clear();
   return IoStatus::Ok();
 }

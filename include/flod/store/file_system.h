@@ -13,9 +13,9 @@
 namespace flod::store {
 
 // A file opened for writing at an explicit append point (pwrite), closed on destruction.
-// Thread-safety: Append, ZeroFill, Truncate and destruction on one owner thread; Sync and
-// DropCached may run on one other thread at the same time as Append (fdatasync, fadvise and
-// pwrite on one fd are safe together).
+// Thread-safety: Append, ZeroFill, Truncate and destruction on one owner thread; Sync,
+// DropCached and Overwrite may run on one other thread at the same time as Append (fdatasync,
+// fadvise and pwrite on one fd are safe together).
 class WritableFile {
  public:
   // The largest page-cache folio on x86-64 (a PMD). DONTNEED writes back any dirty folio its
@@ -28,6 +28,9 @@ class WritableFile {
   // Writes all of `data` at the append point, looping on partial writes and EINTR. On failure
   // part of `data` may be on disk; the append point is then unknown until Truncate.
   virtual IoStatus Append(std::string_view data) = 0;
+  // Writes `data` over bytes appended before, at `offset`, leaving the append point where it
+  // is (a segment header rewritten in place). On failure part of `data` may be on disk.
+  virtual IoStatus Overwrite(uint64_t offset, std::string_view data) = 0;
   // fdatasync: every byte appended before the call is durable when it returns OK.
   virtual IoStatus Sync() = 0;
   // A hint after a Sync: bytes before `end` are durable and only recovery reads them again,

@@ -4,7 +4,8 @@
 //
 //   segment        := segment_header record*
 //   segment_header := magic:u32 version:u16 flags:u16 shard:u32 segment:u64 header_crc:u32
-//                     magic = the bytes "FWAL", version = 1, flags = 0,
+//                     magic = the bytes "FWAL", version = 1,
+//                     flags = kSegmentFollowsUnsynced or 0 (other bits 0),
 //                     header_crc = CRC-32C of the 20 bytes before it          (24 bytes)
 //   record         := crc:u32 len:u32 type:u16 payload:byte[len]
 //                     crc = CRC-32C(type as 2 bytes ++ payload)
@@ -28,6 +29,10 @@ inline constexpr uint16_t kInvalidRecordType = 0;
 inline constexpr uint32_t kSegmentMagic = 0x4C415746;  // "FWAL" in file order
 inline constexpr uint16_t kWalFormatVersion = 1;
 inline constexpr size_t kSegmentHeaderBytes = 24;
+// Header flag: this segment was started before the one before it was durable, so a crash
+// may have left that one with a torn tail. The writer rewrites the header without it once
+// the earlier segment is synced, and before this segment's first record is.
+inline constexpr uint16_t kSegmentFollowsUnsynced = 1;
 
 // A place in a shard's WAL: a byte offset inside one segment file (offsets count the header).
 // A record's position is where it starts; a writer's position is where the next record goes.
@@ -75,6 +80,7 @@ DecodedRecord DecodeRecord(std::string_view data, uint32_t max_payload = kMaxRec
 
 struct SegmentHeader {
   uint16_t version = kWalFormatVersion;
+  uint16_t flags = 0;
   uint32_t shard = 0;
   uint64_t segment = 0;
 };

@@ -2,16 +2,23 @@
 // Reads one shard's WAL back, segment after segment, for recovery.
 //
 // What can go wrong, and what the caller does about it (docs/wal-format.md):
-//   - Unused tail: nothing but zeros after the last whole record of the last segment, the
-//     space the writer fills ahead of itself (WalWriterOptions::zero_fill_bytes). Nothing was
-//     lost; the caller calls TruncateAt(file, offset), so only the last segment ever has one.
-//   - Torn tail: the last segment ends in something that is not a whole valid record and no
-//     valid record follows it: a header or payload cut short, a checksum mismatch, zeros in
-//     the middle of a record, or a segment header that never fully reached the disk. This is
-//     what a crash in the middle of a write leaves. The caller logs it, calls TruncateAt(file,
-//     offset) and carries on: nothing after that point was ever made durable in order.
+// Which segments may end short: the last one, and the one before it too while the last one's
+// header carries kSegmentFollowsUnsynced (or never fully reached the disk), because the
+// writer began the last before the one before it was synced (WalWriter, rotation).
+//
+//   - Unused tail: nothing but zeros after the last whole record of a segment that may end
+//     short, the space the writer fills ahead of itself (WalWriterOptions::zero_fill_bytes).
+//     Nothing was lost; the caller calls CutAt(problem), so only the last segment ever has
+//     one.
+//   - Torn tail: a segment that may end short ends in something that is not a whole valid
+//     record and no valid record follows it: a header or payload cut short, a checksum
+//     mismatch, zeros in the middle of a record, or a segment header that never fully reached
+//     the disk; or an unused tail in the segment before the last while the last holds
+//     records. This is what a crash in the middle of a write leaves. The caller logs it,
+//     calls CutAt(problem) and carries on: nothing after that point was ever made durable in
+//     order.
 //   - Corruption: a bad record with a valid record somewhere after it, any damage in a
-//     segment that is not the last, a missing segment, or a header naming another shard or
+//     segment that may not end short, a missing segment, or a header naming another shard or
 //     segment. Bytes that were once durable are gone, so recovery stops and asks a human.
 //   - I/O error: a file could not be listed or read.
 
@@ -65,7 +72,9 @@ class WalReader {
  private:
   bool ListSegments();
   bool LoadSegment();
-  bool CheckHeader(const NumberedFile& segment, bool is_last);
+  bool CheckHeader(const NumberedFile& segment, bool may_end_short);
+  bool LastFollowsUnsynced() const;
+  bool LastHoldsRecords() const;
   void ReportBadRecord(RecordError error);
   void ReportBadTail(std::string reason, uint64_t offset);
   // A problem in the segment being read.
@@ -73,6 +82,7 @@ class WalReader {
   void Report(WalProblem::Kind kind, std::filesystem::path file, uint64_t segment, uint64_t offset,
               std::string reason);
   bool IsLastSegment() const { return index_ + 1 == segments_.size(); }
+  bool MayEndShort() const { return index_ >= may_end_short_from_; }
 
   const std::filesystem::path dir_;
   const uint32_t shard_;
@@ -83,6 +93,7 @@ class WalReader {
   std::vector<NumberedFile> segments_;
   size_t first_index_ = 0;  // segment holding the start position
   size_t index_ = 0;        // segment being read
+  size_t may_end_short_from_ = 0;  // first segment whose tail a crash may have cut
   bool loaded_ = false;     // data_ holds segments_[index_]
   std::string data_;
   size_t offset_ = 0;  // next record in data_
@@ -94,5 +105,9 @@ class WalReader {
 // An offset inside the segment header removes the file instead, since a segment without a
 // whole header holds nothing; the directory is synced after that. The truncation is synced.
 IoStatus TruncateAt(const std::filesystem::path& file, uint64_t offset);
+
+// Cuts the WAL where `problem` says: removes every segment after problem.segment (syncing
+// the directory), then TruncateAt(problem.file, problem.offset).
+IoStatus CutAt(const WalProblem& problem);
 
 }  // namespace flod::store

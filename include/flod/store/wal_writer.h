@@ -4,13 +4,17 @@
 // Life of a record: Append encodes it into an in-memory buffer (no system call); Flush hands
 // everything buffered to one write(2); Sync (or SyncNow from a background thread) makes it
 // durable with fdatasync, after which its pages leave the page cache (only recovery reads them
-// again). When a Flush leaves the segment at or above segment_bytes, the segment is synced,
-// closed, and a new one is started, so every segment but the last is complete and durable.
+// again). When a Flush leaves the segment at or above segment_bytes, the writer goes on in the
+// next segment at once: SyncNow keeps one created ahead, so rotation does no I/O on the
+// owner thread. The full segment is synced by the next sync, which then clears the new
+// segment's kSegmentFollowsUnsynced flag before any of its records can be synced. So only
+// the last segment, or the last two while the last is flagged, may end short after a crash.
 //
 // Threads: one owner thread (the shard's) calls everything except SyncNow. SyncNow may be
-// called from one other thread at any time (the async_flush ticker); it serialises with
-// rotation and TryRecover on an internal mutex that Append and Flush never take. Stop calling
-// SyncNow before destroying the writer.
+// called from one other thread at any time (the async_flush ticker). Append and Flush never
+// wait for it; Sync, TryRecover and a rotation that finds no segment made ahead (or the one
+// before still unsynced) wait for a SyncNow in progress. Stop calling SyncNow before
+// destroying the writer.
 //
 // Failure is sticky. After a failed write or fdatasync (ENOSPC, EIO) the bytes on disk are
 // not known, so Append, Flush and Sync return that failure until TryRecover succeeds; Append
@@ -19,12 +23,12 @@
 // shard that checks Healthy() before a mutation can rely on the following Append.
 //
 // Recovery rule: the writer keeps every byte written since the last successful fdatasync.
-// TryRecover cuts the current segment back to its last synced offset (always a record
-// boundary), syncs it, starts a fresh segment and writes into it all those kept bytes plus
-// everything still buffered, then syncs. So no record that was written, even if only
-// acknowledged after write(2), is lost or left half-written, and none is written twice.
-// Positions handed out before a TryRecover may move to the new segment; a snapshot must only
-// name a position read right after a successful Sync() (those never move).
+// TryRecover cuts the oldest segment holding unsynced bytes back to its last synced offset
+// (always a record boundary), syncs it, starts a fresh segment after it and writes into it
+// all those kept bytes plus everything still buffered, then syncs. So no record that was
+// written, even if only acknowledged after write(2), is lost or left half-written, and none is
+// written twice. Positions handed out before a TryRecover may move to the new segment; a
+// snapshot must only name a position read right after a successful Sync() (those never move).
 
 #include <atomic>
 #include <cstdint>
@@ -43,7 +47,7 @@
 namespace flod::store {
 
 struct WalWriterOptions {
-  // A Flush that leaves the segment at least this big starts a new segment.
+  // A Flush that leaves the segment at least this big moves on to the next segment.
   uint64_t segment_bytes = 64u << 20;
   // Where files are created; nullptr means PosixFileSystem(). Must outlive the writer.
   FileSystem* file_system = nullptr;
@@ -73,15 +77,19 @@ class WalWriter {
   IoStatus Flush();
   // Flush, then fdatasync: every record appended so far is durable when this returns OK.
   IoStatus Sync();
-  // Sync, then cuts the zeros kept ahead of the records (see zero_fill_bytes): for a clean
-  // stop, after which the segment ends at its last record. The writer is not used again.
+  // Sync, then cuts the zeros kept ahead of the records (see zero_fill_bytes) and removes
+  // the segment made ahead: for a clean stop, after which the last segment ends at its last
+  // record. The writer is not used again.
   IoStatus Close();
-  // fdatasync of what earlier Flushes wrote; skipped when nothing new was written. Callable
-  // from one thread besides the owner. Returns the sticky failure while failed.
+  // fdatasync of what earlier Flushes wrote (the full segment before the current one first,
+  // if it is still unsynced); skipped when nothing new was written. Then creates the next
+  // segment ahead if there is none. Callable from one thread besides the owner. Returns the
+  // sticky failure while failed.
   IoStatus SyncNow();
   // Any thread: whether bytes that Flush wrote still wait for an fdatasync.
   bool HasUnsynced() const {
-    return written_.load(std::memory_order_acquire) != synced_.load(std::memory_order_acquire);
+    return previous_unsynced_.load(std::memory_order_acquire) ||
+           written_.load(std::memory_order_acquire) != synced_.load(std::memory_order_acquire);
   }
   // OK when healthy, or when the recovery rule above succeeded; otherwise the failure of this
   // attempt (the writer stays failed and a later call may retry).
@@ -111,9 +119,20 @@ class WalWriter {
  private:
   WalWriter(std::filesystem::path shard_dir, uint32_t shard, const WalWriterOptions& options);
 
-  IoExpected<std::unique_ptr<WritableFile>> CreateSegment(uint64_t number, CreateMode mode);
+  // Creates segment `number` holding its header, zero-filled up to `zero_fill_end` (if past
+  // the header), synced, with its name synced in the directory.
+  IoExpected<std::unique_ptr<WritableFile>> CreateSegment(uint64_t number, CreateMode mode,
+                                                          uint16_t flags,
+                                                          uint64_t zero_fill_end = 0);
   void InstallLocked(uint64_t number, std::unique_ptr<WritableFile> file, uint64_t size);
-  IoStatus SyncLocked();
+  // The sync itself; sync_mu_ held.
+  IoStatus SyncHeld();
+  // Syncs the previous segment, then rewrites the current one's header without
+  // kSegmentFollowsUnsynced; sync_mu_ held.
+  IoStatus SyncPrevious(WritableFile& previous, WritableFile& current, uint64_t current_segment);
+  // Creates the next segment ahead unless there is one; sync_mu_ held.
+  void PrepareNextHeld();
+  std::unique_ptr<WritableFile> TakePreparedLocked(uint64_t& zero_filled);
   IoStatus FailLocked(IoStatus failure);
   IoStatus Fail(IoStatus failure);
   IoStatus Rotate();
@@ -130,6 +149,7 @@ class WalWriter {
 
   // What one Flush wrote: kept until a sync covers it, for the recovery rule.
   struct WrittenChunk {
+    uint64_t segment = 0;
     uint64_t end = 0;  // segment offset just past the chunk
     std::string bytes;
   };
@@ -141,17 +161,27 @@ class WalWriter {
 
   // Owner thread only.
   std::string buffer_;                   // appended, not yet written
-  std::deque<WrittenChunk> unsynced_;    // written to the current segment, in order
+  std::deque<WrittenChunk> unsynced_;    // written, not known durable, in order
   std::vector<std::string> spare_;       // empty buffers with their capacity kept
   uint64_t appended_bytes_ = 0;
   uint64_t mark_ = 0;
   bool failed_here_ = false;  // the owner thread's view of failed_
   IoStatus failure_here_;
 
-  // Shared with SyncNow. file_ and segment_ change only on the owner thread, under mu_.
+  // Serialises the fdatasyncs and segment creation of SyncNow, Sync, TryRecover and a
+  // rotation without a segment made ahead. Taken before mu_.
+  std::mutex sync_mu_;
+  // Guards what SyncNow shares with the owner; held only to read or swap, never across I/O.
+  // file_ and segment_ change only on the owner thread, under mu_.
   std::mutex mu_;
-  std::unique_ptr<WritableFile> file_;
+  std::shared_ptr<WritableFile> file_;
   uint64_t segment_ = 0;
+  std::shared_ptr<WritableFile> previous_;  // the full segment before file_, until synced
+  uint64_t previous_synced_ = 0;            // bytes of previous_ known durable
+  uint64_t previous_end_ = 0;               // its size
+  std::unique_ptr<WritableFile> prepared_;  // segment_ + 1, made ahead by SyncNow
+  uint64_t prepared_zero_filled_ = 0;
+  std::atomic<bool> previous_unsynced_{false};  // previous_ is set
   std::atomic<uint64_t> written_{0};  // bytes of the current segment fully written
   std::atomic<uint64_t> synced_{0};   // bytes of the current segment known durable
   std::atomic<bool> failed_{false};

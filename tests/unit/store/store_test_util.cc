@@ -75,6 +75,15 @@ class FaultyFile final : public WritableFile {
     return IoStatus::FromErrno(ENOSPC, "write", path());
   }
 
+  IoStatus Overwrite(uint64_t offset, std::string_view data) override {
+    ++owner_.overwrites;
+    if (owner_.failing_overwrites > 0) {
+      --owner_.failing_overwrites;
+      return IoStatus::FromErrno(EIO, "overwrite", path());
+    }
+    return base_->Overwrite(offset, data);
+  }
+
   IoStatus Sync() override {
     ++owner_.syncs;
     if (owner_.failing_syncs > 0) {

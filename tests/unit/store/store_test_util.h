@@ -49,11 +49,14 @@ class FaultyFileSystem final : public FileSystem {
   int failing_removes = 0;
   // How many of the next zero fills fail with ENOSPC, writing nothing.
   int failing_zero_fills = 0;
+  // How many of the next overwrites (a segment header rewritten in place) fail with EIO.
+  int failing_overwrites = 0;
 
   // Counts, for checking which calls reach the file system.
   std::atomic<int> appends{0};
   std::atomic<int> syncs{0};
   std::atomic<int> zero_fills{0};
+  std::atomic<int> overwrites{0};
   // The end passed by the last DropCached call.
   std::atomic<uint64_t> dropped_until{0};
 

@@ -93,7 +93,7 @@ TEST(WalFormatTest, DecodingReadsOnlyTheFirstRecord) {
 
 TEST(WalFormatTest, SegmentHeaderRoundTrips) {
   std::string bytes;
-  EncodeSegmentHeader({kWalFormatVersion, 3, 42}, bytes);
+  EncodeSegmentHeader({.shard = 3, .segment = 42}, bytes);
   ASSERT_EQ(bytes.size(), kSegmentHeaderBytes);
   EXPECT_EQ(bytes.substr(0, 4), "FWAL");
   DecodedSegmentHeader decoded = DecodeSegmentHeader(bytes);
@@ -104,14 +104,14 @@ TEST(WalFormatTest, SegmentHeaderRoundTrips) {
 
 TEST(WalFormatTest, SegmentHeaderProblemsAreTold) {
   std::string bytes;
-  EncodeSegmentHeader({kWalFormatVersion, 0, 1}, bytes);
+  EncodeSegmentHeader({.shard = 0, .segment = 1}, bytes);
   EXPECT_EQ(DecodeSegmentHeader(bytes.substr(0, 23)).error, SegmentHeaderError::kTruncated);
   std::string flipped = bytes;
   flipped[12] ^= 1;
   EXPECT_EQ(DecodeSegmentHeader(flipped).error, SegmentHeaderError::kBadChecksum);
 
   std::string newer;
-  EncodeSegmentHeader({2, 0, 1}, newer);
+  EncodeSegmentHeader({.version = 2, .shard = 0, .segment = 1}, newer);
   EXPECT_EQ(DecodeSegmentHeader(newer).error, SegmentHeaderError::kUnsupportedVersion);
 
   std::string foreign = bytes.substr(0, 20);

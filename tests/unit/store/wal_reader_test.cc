@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -167,6 +168,82 @@ TEST_F(WalReaderTest, ZerosAfterTheLastRecordOfAnEarlierSegmentAreCorruption) {
   ASSERT_TRUE(wal.problem);
   EXPECT_EQ(wal.problem->kind, Kind::kCorruption);
   EXPECT_EQ(wal.problem->file, Segment(1));
+}
+
+// What a crash leaves when the writer had moved on to segment `n` before the one before it
+// was synced (WalWriter, rotation): its header still says so.
+void MarkFollowsUnsynced(const std::filesystem::path& segment, uint64_t n, uint32_t shard) {
+  std::string header;
+  EncodeSegmentHeader({.flags = kSegmentFollowsUnsynced, .shard = shard, .segment = n}, header);
+  OverwriteAt(segment, 0, header);
+}
+
+TEST_F(WalReaderTest, ASegmentWholeBeforeAFlaggedLastOneIsReadOnIntoIt) {
+  std::vector<WalPosition> written = Write(40, 0, /*segment_bytes=*/512);
+  const uint64_t last = written.back().segment;
+  MarkFollowsUnsynced(Segment(last), last, kShard);
+  auto wal = Read();
+  EXPECT_FALSE(wal.problem) << wal.problem->ToString();
+  EXPECT_EQ(wal.payloads.size(), 40u);
+}
+
+TEST_F(WalReaderTest, ATornSegmentBeforeAFlaggedLastOneIsATornTailAndTheLastGoes) {
+  std::vector<WalPosition> written = Write(40, 0, /*segment_bytes=*/512);
+  const uint64_t last = written.back().segment;
+  ASSERT_GT(last, 2u);
+  MarkFollowsUnsynced(Segment(last), last, kShard);
+  ShrinkFile(Segment(last - 1), 3);
+  const auto before_last = static_cast<size_t>(
+      std::find_if(written.begin(), written.end(),
+                   [&](const WalPosition& p) { return p.segment == last; }) -
+      written.begin());
+
+  auto wal = Read();
+  ASSERT_TRUE(wal.problem);
+  EXPECT_EQ(wal.problem->kind, Kind::kTornTail) << wal.problem->ToString();
+  EXPECT_EQ(wal.problem->file, Segment(last - 1));
+  EXPECT_EQ(wal.problem->offset, written[before_last - 1].offset);
+  EXPECT_NE(wal.problem->reason.find("holds records written after it"), std::string::npos)
+      << wal.problem->reason;
+  EXPECT_EQ(wal.payloads.size(), before_last - 1);
+
+  ASSERT_TRUE(CutAt(*wal.problem).ok());
+  EXPECT_FALSE(std::filesystem::exists(Segment(last)));
+  auto again = Read();
+  EXPECT_FALSE(again.problem) << again.problem->ToString();
+  EXPECT_EQ(again.payloads, wal.payloads);
+}
+
+TEST_F(WalReaderTest, ZerosBeforeAnEmptyFlaggedLastSegmentAreAnUnusedTail) {
+  Write(3);
+  AppendToFile(Segment(1), std::string(4096, '\0'));
+  std::string made_ahead;
+  EncodeSegmentHeader({.flags = kSegmentFollowsUnsynced, .shard = kShard, .segment = 2},
+                      made_ahead);
+  testing::WriteFileBytes(Segment(2), made_ahead + std::string(8192, '\0'));
+
+  auto wal = Read();
+  ASSERT_TRUE(wal.problem);
+  EXPECT_EQ(wal.problem->kind, Kind::kUnusedTail) << wal.problem->ToString();
+  EXPECT_EQ(wal.problem->file, Segment(1));
+  EXPECT_NE(wal.problem->reason.find("the empty segment 2"), std::string::npos);
+  EXPECT_EQ(wal.payloads.size(), 3u);
+  ASSERT_TRUE(CutAt(*wal.problem).ok());
+  EXPECT_FALSE(std::filesystem::exists(Segment(2)));
+  auto again = Read();
+  EXPECT_FALSE(again.problem) << again.problem->ToString();
+  EXPECT_EQ(again.payloads.size(), 3u);
+}
+
+TEST_F(WalReaderTest, ALastSegmentWhoseHeaderNeverReachedTheDiskCountsAsFlagged) {
+  std::vector<WalPosition> written = Write(5);
+  ShrinkFile(Segment(1), 2);
+  testing::WriteFileBytes(Segment(2), std::string(10, 'F'));
+  auto wal = Read();
+  ASSERT_TRUE(wal.problem);
+  EXPECT_EQ(wal.problem->kind, Kind::kTornTail) << wal.problem->ToString();
+  EXPECT_EQ(wal.problem->file, Segment(1));
+  EXPECT_EQ(wal.problem->offset, OffsetOf(written, 4));
 }
 
 TEST_F(WalReaderTest, RecordFollowedByZeroedPagesIsATornTail) {

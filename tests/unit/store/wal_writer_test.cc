@@ -104,7 +104,8 @@ TEST_F(WalWriterTest, RotationSyncsTheFinishedSegment) {
   const int syncs_before = fs_.syncs;
   ASSERT_TRUE(writer->Append(1, std::string(100, 'x')).ok());
   ASSERT_TRUE(writer->Flush().ok());
-  // One fdatasync for the full segment, one for the new segment's header.
+  // Nothing was made ahead (no SyncNow): one fdatasync for the full segment, one for the new
+  // segment's header.
   EXPECT_EQ(fs_.syncs, syncs_before + 2);
   EXPECT_EQ(writer->segment(), 2u);
 }
@@ -299,10 +300,131 @@ TEST_F(WalWriterTest, SyncNowSkipsFdatasyncWhenNothingNewWasWritten) {
   ASSERT_TRUE(writer->Flush().ok());
   const int syncs_before = fs_.syncs;
   ASSERT_TRUE(writer->SyncNow().ok());
+  // One for the record, one for the next segment made ahead.
+  EXPECT_EQ(fs_.syncs, syncs_before + 2);
+  EXPECT_FALSE(writer->HasUnsynced());
   ASSERT_TRUE(writer->SyncNow().ok());
   ASSERT_TRUE(writer->Append(1, "buffered only").ok());
   ASSERT_TRUE(writer->SyncNow().ok());
-  EXPECT_EQ(fs_.syncs, syncs_before + 1);
+  EXPECT_EQ(fs_.syncs, syncs_before + 2);
+}
+
+uint16_t HeaderFlags(const std::filesystem::path& segment) {
+  return DecodeSegmentHeader(testing::ReadFileBytes(segment)).header.flags;
+}
+
+TEST_F(WalWriterTest, SyncNowMakesTheNextSegmentAheadFlaggedAndZeroFilled) {
+  auto writer = OpenWriter(/*segment_bytes=*/1u << 20, /*zero_fill_bytes=*/64u << 10);
+  EXPECT_EQ(HeaderFlags(Segment(1)), 0);  // after recovery, everything before is durable
+  ASSERT_TRUE(writer->Append(1, "a").ok());
+  ASSERT_TRUE(writer->Flush().ok());
+  ASSERT_TRUE(writer->SyncNow().ok());
+  ASSERT_TRUE(std::filesystem::exists(Segment(2)));
+  EXPECT_EQ(FileSize(Segment(2)), kSegmentHeaderBytes + (64u << 10));
+  EXPECT_EQ(HeaderFlags(Segment(2)), kSegmentFollowsUnsynced);
+  EXPECT_EQ(writer->segment(), 1u);
+  // The reader takes it for what it is: nothing after the records of segment 1.
+  auto wal = ReadWal(dir(), 0);
+  EXPECT_EQ(wal.payloads, (std::vector<std::string>{"a"}));
+  ASSERT_TRUE(wal.problem);
+  EXPECT_EQ(wal.problem->kind, WalProblem::Kind::kUnusedTail) << wal.problem->ToString();
+}
+
+TEST_F(WalWriterTest, RotationMovesIntoTheSegmentMadeAheadWithoutSyncing) {
+  auto writer = OpenWriter(/*segment_bytes=*/1000);
+  ASSERT_TRUE(writer->Append(1, "first").ok());
+  ASSERT_TRUE(writer->Flush().ok());
+  ASSERT_TRUE(writer->SyncNow().ok());  // makes segment 2
+  const int syncs_before = fs_.syncs;
+  ASSERT_TRUE(writer->Append(1, std::string(1000, 'f')).ok());
+  ASSERT_TRUE(writer->Flush().ok());
+  EXPECT_EQ(writer->segment(), 2u);
+  EXPECT_EQ(fs_.syncs, syncs_before);
+  EXPECT_TRUE(writer->HasUnsynced());
+  ASSERT_TRUE(writer->Append(1, "in segment 2").ok());
+  ASSERT_TRUE(writer->Flush().ok());
+  EXPECT_EQ(HeaderFlags(Segment(2)), kSegmentFollowsUnsynced);
+
+  // The next sync makes segment 1 durable first, then clears the flag, then syncs segment 2.
+  ASSERT_TRUE(writer->SyncNow().ok());
+  EXPECT_EQ(HeaderFlags(Segment(2)), 0);
+  EXPECT_EQ(fs_.overwrites, 1);
+  EXPECT_GE(fs_.syncs, syncs_before + 2);
+  EXPECT_EQ(FileSize(Segment(1)),
+            kSegmentHeaderBytes + EncodedRecordBytes(5) + EncodedRecordBytes(1000));
+  auto wal = ReadWal(dir(), 0);
+  EXPECT_EQ(wal.payloads,
+            (std::vector<std::string>{"first", std::string(1000, 'f'), "in segment 2"}));
+}
+
+TEST_F(WalWriterTest, RotationWaitsWhenTheSegmentBeforeIsStillUnsynced) {
+  auto writer = OpenWriter(/*segment_bytes=*/100);
+  ASSERT_TRUE(writer->Append(1, "x").ok());
+  ASSERT_TRUE(writer->Flush().ok());
+  ASSERT_TRUE(writer->SyncNow().ok());  // makes segment 2
+  ASSERT_TRUE(writer->Append(1, std::string(100, 'a')).ok());
+  ASSERT_TRUE(writer->Flush().ok());  // into segment 2, segment 1 unsynced
+  ASSERT_TRUE(writer->Append(1, std::string(100, 'b')).ok());
+  ASSERT_TRUE(writer->Flush().ok());  // segment 1 must be synced before segment 3 starts
+  EXPECT_EQ(writer->segment(), 3u);
+  EXPECT_EQ(HeaderFlags(Segment(2)), 0);
+  EXPECT_EQ(HeaderFlags(Segment(3)), kSegmentFollowsUnsynced);
+  ASSERT_TRUE(writer->Sync().ok());
+  EXPECT_EQ(HeaderFlags(Segment(3)), 0);
+  EXPECT_EQ(ReadWal(dir(), 0).payloads.size(), 3u);
+}
+
+TEST_F(WalWriterTest, AFailedSyncOfTheSegmentBeforeIsRecoveredIntoOneFreshSegment) {
+  auto writer = OpenWriter(/*segment_bytes=*/200);
+  ASSERT_TRUE(writer->Append(1, "durable").ok());
+  ASSERT_TRUE(writer->Flush().ok());
+  ASSERT_TRUE(writer->SyncNow().ok());  // syncs "durable", makes segment 2
+  ASSERT_TRUE(writer->Append(1, std::string(200, 'u')).ok());
+  ASSERT_TRUE(writer->Flush().ok());  // segment 1 full and unsynced; now in segment 2
+  ASSERT_TRUE(writer->Append(1, "after rotation").ok());
+  ASSERT_TRUE(writer->Flush().ok());
+  fs_.failing_syncs = 1;
+  EXPECT_FALSE(writer->SyncNow().ok());
+  EXPECT_FALSE(writer->Healthy());
+
+  ASSERT_TRUE(writer->TryRecover().ok());
+  // Segment 1 is cut back to what was synced; segment 2 is written again with the rest.
+  EXPECT_EQ(FileSize(Segment(1)), kSegmentHeaderBytes + EncodedRecordBytes(7));
+  EXPECT_EQ(writer->segment(), 2u);
+  EXPECT_EQ(HeaderFlags(Segment(2)), 0);
+  ASSERT_TRUE(writer->Sync().ok());
+  auto wal = ReadWal(dir(), 0);
+  EXPECT_FALSE(wal.problem) << wal.problem->ToString();
+  EXPECT_EQ(wal.payloads,
+            (std::vector<std::string>{"durable", std::string(200, 'u'), "after rotation"}));
+}
+
+TEST_F(WalWriterTest, AFailedHeaderRewriteIsSticky) {
+  auto writer = OpenWriter(/*segment_bytes=*/100);
+  ASSERT_TRUE(writer->Append(1, "x").ok());
+  ASSERT_TRUE(writer->Flush().ok());
+  ASSERT_TRUE(writer->SyncNow().ok());
+  ASSERT_TRUE(writer->Append(1, std::string(100, 'a')).ok());
+  ASSERT_TRUE(writer->Flush().ok());
+  fs_.failing_overwrites = 1;
+  EXPECT_FALSE(writer->Sync().ok());
+  EXPECT_FALSE(writer->Healthy());
+  ASSERT_TRUE(writer->TryRecover().ok());
+  ASSERT_TRUE(writer->Sync().ok());
+  EXPECT_EQ(ReadWal(dir(), 0).payloads.size(), 2u);
+}
+
+TEST_F(WalWriterTest, CloseRemovesTheSegmentMadeAhead) {
+  auto writer = OpenWriter();
+  ASSERT_TRUE(writer->Append(1, "a").ok());
+  ASSERT_TRUE(writer->Flush().ok());
+  ASSERT_TRUE(writer->SyncNow().ok());
+  ASSERT_TRUE(std::filesystem::exists(Segment(2)));
+  ASSERT_TRUE(writer->Close().ok());
+  EXPECT_FALSE(std::filesystem::exists(Segment(2)));
+  auto wal = ReadWal(dir(), 0);
+  EXPECT_FALSE(wal.problem);
+  EXPECT_EQ(wal.payloads, (std::vector<std::string>{"a"}));
 }
 
 TEST_F(WalWriterTest, EachSyncDropsFromThePageCacheWhatItMadeDurable) {
