@@ -27,6 +27,18 @@ IoStatus WriteAllAt(int fd, std::string_view data, uint64_t offset, const char* 
   return IoStatus::Ok();
 }
 
+// fsync of a directory (its names) or fdatasync of a file (its data), through a read-only fd.
+IoStatus OpenAndSync(const std::filesystem::path& path, bool directory) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | (directory ? O_DIRECTORY : 0));
+  if (fd < 0) return IoStatus::FromErrno(errno, directory ? "open directory" : "open", path);
+  IoStatus status;
+  if ((directory ? ::fsync(fd) : ::fdatasync(fd)) != 0) {
+    status = IoStatus::FromErrno(errno, directory ? "fsync directory" : "fdatasync", path);
+  }
+  ::close(fd);
+  return status;
+}
+
 class PosixWritableFile final : public WritableFile {
  public:
   PosixWritableFile(std::filesystem::path path, int fd) : path_(std::move(path)), fd_(fd) {}
@@ -100,13 +112,10 @@ class PosixFileSystemImpl final : public FileSystem {
     return std::unique_ptr<WritableFile>(std::make_unique<PosixWritableFile>(file, fd));
   }
 
-  IoStatus SyncDir(const std::filesystem::path& dir) override {
-    int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd < 0) return IoStatus::FromErrno(errno, "open directory", dir);
-    IoStatus status;
-    if (::fsync(fd) != 0) status = IoStatus::FromErrno(errno, "fsync directory", dir);
-    ::close(fd);
-    return status;
+  IoStatus SyncDir(const std::filesystem::path& dir) override { return OpenAndSync(dir, true); }
+
+  IoStatus SyncFile(const std::filesystem::path& file) override {
+    return OpenAndSync(file, false);
   }
 
   IoStatus Rename(const std::filesystem::path& from, const std::filesystem::path& to) override {

@@ -20,7 +20,14 @@ IoExpected<std::unique_ptr<WalWriter>> WalWriter::Open(std::filesystem::path sha
   const uint64_t next = segments->empty() ? 1 : segments->back().number + 1;
 
   std::unique_ptr<WalWriter> writer(new WalWriter(std::move(shard_dir), shard, options));
-  // Recovery left every earlier segment complete and durable.
+  // The segments that may end short (the last two, wal_reader.h) reached the page cache
+  // whole, as recovery read them, but perhaps not the disk if only the process crashed.
+  // Syncing them lets the new segment vouch for every earlier one.
+  const size_t may_end_short = std::min<size_t>(segments->size(), 2);
+  for (size_t i = segments->size() - may_end_short; i < segments->size(); ++i) {
+    IoStatus synced = writer->file_system_.SyncFile((*segments)[i].path);
+    if (!synced.ok()) return synced;
+  }
   auto file = writer->CreateSegment(next, CreateMode::kExclusive, 0);
   if (!file) {
     // A headerless segment would stop being the last one after the next successful Open.

@@ -60,6 +60,8 @@ class FileSystem {
                                                            CreateMode mode) = 0;
   // fsync of a directory, so that created, renamed and removed names in it are durable.
   virtual IoStatus SyncDir(const std::filesystem::path& dir) = 0;
+  // fdatasync of an existing file that nothing here has open for writing.
+  virtual IoStatus SyncFile(const std::filesystem::path& file) = 0;
   // rename(2): atomic replacement of `to`.
   virtual IoStatus Rename(const std::filesystem::path& from, const std::filesystem::path& to) = 0;
   // unlink(2); a missing file is not an error.

@@ -60,9 +60,10 @@ struct WalWriterOptions {
 
 class WalWriter {
  public:
-  // Creates `shard_dir` if needed and starts a fresh segment numbered one past the highest
-  // existing one (1 in an empty directory); existing segments are never appended to. Run
-  // recovery (WalReader, TruncateAt) before opening, so the old last segment has no torn tail.
+  // Creates `shard_dir` if needed, syncs the last two existing segments and starts a fresh
+  // segment numbered one past the highest existing one (1 in an empty directory); existing
+  // segments are never appended to. Run recovery (WalReader, CutAt) before opening, so the
+  // old last segments have no torn tail.
   static IoExpected<std::unique_ptr<WalWriter>> Open(std::filesystem::path shard_dir,
                                                      uint32_t shard, WalWriterOptions options = {});
   // Closes the segment file. Buffered records are dropped: call Sync() first to keep them.

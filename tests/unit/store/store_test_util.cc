@@ -131,6 +131,15 @@ IoStatus FaultyFileSystem::SyncDir(const std::filesystem::path& dir) {
   return PosixFileSystem().SyncDir(dir);
 }
 
+IoStatus FaultyFileSystem::SyncFile(const std::filesystem::path& file) {
+  ++file_syncs;
+  if (failing_syncs > 0) {
+    --failing_syncs;
+    return IoStatus::FromErrno(EIO, "fdatasync", file);
+  }
+  return PosixFileSystem().SyncFile(file);
+}
+
 IoStatus FaultyFileSystem::Rename(const std::filesystem::path& from,
                                   const std::filesystem::path& to) {
   return PosixFileSystem().Rename(from, to);

@@ -57,12 +57,14 @@ class FaultyFileSystem final : public FileSystem {
   std::atomic<int> syncs{0};
   std::atomic<int> zero_fills{0};
   std::atomic<int> overwrites{0};
+  std::atomic<int> file_syncs{0};  // SyncFile calls
   // The end passed by the last DropCached call.
   std::atomic<uint64_t> dropped_until{0};
 
   IoExpected<std::unique_ptr<WritableFile>> Create(const std::filesystem::path& file,
                                                    CreateMode mode) override;
   IoStatus SyncDir(const std::filesystem::path& dir) override;
+  IoStatus SyncFile(const std::filesystem::path& file) override;
   IoStatus Rename(const std::filesystem::path& from, const std::filesystem::path& to) override;
   IoStatus Remove(const std::filesystem::path& file) override;
 };

@@ -31,6 +31,10 @@ class WalWriterTest : public ::testing::Test {
   }
 
   std::filesystem::path dir() const { return temp_.path() / "shard-0"; }
+  size_t writer_segments() const {
+    auto segments = ListSegments(dir());
+    return segments ? segments->size() : 0;
+  }
   std::filesystem::path Segment(uint64_t number) const { return dir() / SegmentFileName(number); }
 
   flod::testing::TempDir temp_;
@@ -51,6 +55,29 @@ TEST_F(WalWriterTest, OpenThatCannotWriteTheHeaderLeavesNoSegment) {
   auto writer = WalWriter::Open(dir(), 0, options);
   EXPECT_EQ(writer.status().code(), IoStatus::Code::kNoSpace);
   EXPECT_FALSE(std::filesystem::exists(Segment(1)));
+}
+
+// After a process crash the old segments may be whole in the page cache only; the new
+// segment's header says everything before it is durable, so Open makes that true.
+TEST_F(WalWriterTest, OpenSyncsTheLastTwoExistingSegmentsFirst) {
+  {
+    auto writer = OpenWriter(/*segment_bytes=*/100);
+    for (int i = 0; i < 3; ++i) {
+      ASSERT_TRUE(writer->Append(1, std::string(100, 'a')).ok());
+      ASSERT_TRUE(writer->Flush().ok());
+    }
+  }
+  ASSERT_EQ(writer_segments(), 4u);
+  fs_.file_syncs = 0;
+  auto reopened = OpenWriter();
+  EXPECT_EQ(fs_.file_syncs, 2);
+  EXPECT_EQ(reopened->segment(), 5u);
+
+  fs_.failing_syncs = 1;
+  WalWriterOptions options;
+  options.file_system = &fs_;
+  auto refused = WalWriter::Open(dir(), 0, options);
+  EXPECT_EQ(refused.status().code(), IoStatus::Code::kIoError);
 }
 
 TEST_F(WalWriterTest, AppendOnlyBuffersAndFlushWritesOnce) {
