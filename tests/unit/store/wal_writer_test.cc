@@ -30,6 +30,21 @@ class WalWriterTest : public ::testing::Test {
     return writer.ok() ? std::move(*writer) : nullptr;
   }
 
+  // A writer that has just moved into segment 2, made ahead by SyncNow, while segment 1 (the
+  // synced record `first`, then a segment-sized record of `fill`s) is not synced yet.
+  std::unique_ptr<WalWriter> InSegmentTwoBeforeSegmentOneIsSynced(uint64_t segment_bytes,
+                                                                  const std::string& first,
+                                                                  char fill) {
+    auto writer = OpenWriter(segment_bytes);
+    EXPECT_TRUE(writer->Append(1, first).ok());
+    EXPECT_TRUE(writer->Flush().ok());
+    EXPECT_TRUE(writer->SyncNow().ok());  // makes segment 2
+    EXPECT_TRUE(writer->Append(1, std::string(segment_bytes, fill)).ok());
+    EXPECT_TRUE(writer->Flush().ok());
+    EXPECT_EQ(writer->segment(), 2u);
+    return writer;
+  }
+
   std::filesystem::path dir() const { return temp_.path() / "shard-0"; }
   size_t writer_segments() const {
     auto segments = ListSegments(dir());
@@ -385,12 +400,7 @@ TEST_F(WalWriterTest, RotationMovesIntoTheSegmentMadeAheadWithoutSyncing) {
 }
 
 TEST_F(WalWriterTest, RotationWaitsWhenTheSegmentBeforeIsStillUnsynced) {
-  auto writer = OpenWriter(/*segment_bytes=*/100);
-  ASSERT_TRUE(writer->Append(1, "x").ok());
-  ASSERT_TRUE(writer->Flush().ok());
-  ASSERT_TRUE(writer->SyncNow().ok());  // makes segment 2
-  ASSERT_TRUE(writer->Append(1, std::string(100, 'a')).ok());
-  ASSERT_TRUE(writer->Flush().ok());  // into segment 2, segment 1 unsynced
+  auto writer = InSegmentTwoBeforeSegmentOneIsSynced(/*segment_bytes=*/100, "x", 'a');
   ASSERT_TRUE(writer->Append(1, std::string(100, 'b')).ok());
   ASSERT_TRUE(writer->Flush().ok());  // segment 1 must be synced before segment 3 starts
   EXPECT_EQ(writer->segment(), 3u);
@@ -402,12 +412,7 @@ TEST_F(WalWriterTest, RotationWaitsWhenTheSegmentBeforeIsStillUnsynced) {
 }
 
 TEST_F(WalWriterTest, AFailedSyncOfTheSegmentBeforeIsRecoveredIntoOneFreshSegment) {
-  auto writer = OpenWriter(/*segment_bytes=*/200);
-  ASSERT_TRUE(writer->Append(1, "durable").ok());
-  ASSERT_TRUE(writer->Flush().ok());
-  ASSERT_TRUE(writer->SyncNow().ok());  // syncs "durable", makes segment 2
-  ASSERT_TRUE(writer->Append(1, std::string(200, 'u')).ok());
-  ASSERT_TRUE(writer->Flush().ok());  // segment 1 full and unsynced; now in segment 2
+  auto writer = InSegmentTwoBeforeSegmentOneIsSynced(/*segment_bytes=*/200, "durable", 'u');
   ASSERT_TRUE(writer->Append(1, "after rotation").ok());
   ASSERT_TRUE(writer->Flush().ok());
   fs_.failing_syncs = 1;
@@ -427,12 +432,7 @@ TEST_F(WalWriterTest, AFailedSyncOfTheSegmentBeforeIsRecoveredIntoOneFreshSegmen
 }
 
 TEST_F(WalWriterTest, AFailedHeaderRewriteIsSticky) {
-  auto writer = OpenWriter(/*segment_bytes=*/100);
-  ASSERT_TRUE(writer->Append(1, "x").ok());
-  ASSERT_TRUE(writer->Flush().ok());
-  ASSERT_TRUE(writer->SyncNow().ok());
-  ASSERT_TRUE(writer->Append(1, std::string(100, 'a')).ok());
-  ASSERT_TRUE(writer->Flush().ok());
+  auto writer = InSegmentTwoBeforeSegmentOneIsSynced(/*segment_bytes=*/100, "x", 'a');
   fs_.failing_overwrites = 1;
   EXPECT_FALSE(writer->Sync().ok());
   EXPECT_FALSE(writer->Healthy());
