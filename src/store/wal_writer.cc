@@ -104,7 +104,7 @@ IoStatus WalWriter::Sync() {
     status = SyncHeld();
   }
   if (!status.ok()) {
-    Healthy();  // take over the failure SyncNow recorded
+    Healthy();  // take over the failure SyncHeld recorded
     return failure_here_;
   }
   TrimSynced();
