@@ -179,7 +179,9 @@ bool WalReader::LoadSegment() {
     return false;
   }
   data_ = std::move(*data);
-  if (!CheckHeader(segment, MayEndShort())) return false;
+  // A header is synced before the segment is used, so only the last segment, made ahead and
+  // never used, can have one that did not reach the disk whole.
+  if (!CheckHeader(segment, IsLastSegment())) return false;
   offset_ = kSegmentHeaderBytes;
   if (segment.number == start_.segment && start_.offset > offset_) {
     if (start_.offset > data_.size()) {
@@ -194,11 +196,11 @@ bool WalReader::LoadSegment() {
   return true;
 }
 
-bool WalReader::CheckHeader(const NumberedFile& segment, bool may_end_short) {
+bool WalReader::CheckHeader(const NumberedFile& segment, bool is_last) {
   DecodedSegmentHeader decoded = DecodeSegmentHeader(data_);
   const bool may_be_torn = decoded.error == SegmentHeaderError::kTruncated ||
                            decoded.error == SegmentHeaderError::kBadChecksum;
-  if (may_be_torn && may_end_short) {
+  if (may_be_torn && is_last) {
     ReportBadTail(std::string(Describe(decoded.error)), 0);
     return false;
   }

@@ -12,9 +12,9 @@
 //     one.
 //   - Torn tail: a segment that may end short ends in something that is not a whole valid
 //     record and no valid record follows it: a header or payload cut short, a checksum
-//     mismatch, zeros in the middle of a record, or a segment header that never fully reached
-//     the disk; or an unused tail in the segment before the last while the last holds
-//     records. This is what a crash in the middle of a write leaves. The caller logs it,
+//     mismatch, or zeros in the middle of a record; or the last segment's header never fully
+//     reached the disk; or an unused tail in the segment before the last while the last
+//     holds records. This is what a crash in the middle of a write leaves. The caller logs it,
 //     calls CutAt(problem) and carries on: nothing after that point was ever made durable in
 //     order.
 //   - Corruption: a bad record with a valid record somewhere after it, any damage in a
@@ -72,7 +72,7 @@ class WalReader {
  private:
   bool ListSegments();
   bool LoadSegment();
-  bool CheckHeader(const NumberedFile& segment, bool may_end_short);
+  bool CheckHeader(const NumberedFile& segment, bool is_last);
   bool LastFollowsUnsynced() const;
   bool LastHoldsRecords() const;
   void ReportBadRecord(RecordError error);

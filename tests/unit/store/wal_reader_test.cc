@@ -235,6 +235,17 @@ TEST_F(WalReaderTest, ZerosBeforeAnEmptyFlaggedLastSegmentAreAnUnusedTail) {
   EXPECT_EQ(again.payloads.size(), 3u);
 }
 
+TEST_F(WalReaderTest, ADamagedHeaderBeforeAFlaggedLastSegmentIsCorruption) {
+  std::vector<WalPosition> written = Write(40, 0, /*segment_bytes=*/512);
+  const uint64_t last = written.back().segment;
+  MarkFollowsUnsynced(Segment(last), last, kShard);
+  IncrementByte(Segment(last - 1), 10, 1);  // was synced before the last one was used
+  auto wal = Read();
+  ASSERT_TRUE(wal.problem);
+  EXPECT_EQ(wal.problem->kind, Kind::kCorruption) << wal.problem->ToString();
+  EXPECT_EQ(wal.problem->file, Segment(last - 1));
+}
+
 TEST_F(WalReaderTest, ALastSegmentWhoseHeaderNeverReachedTheDiskCountsAsFlagged) {
   std::vector<WalPosition> written = Write(5);
   ShrinkFile(Segment(1), 2);
