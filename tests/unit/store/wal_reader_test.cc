@@ -178,37 +178,44 @@ void MarkFollowsUnsynced(const std::filesystem::path& segment, uint64_t n, uint3
   OverwriteAt(segment, 0, header);
 }
 
-TEST_F(WalReaderTest, ASegmentWholeBeforeAFlaggedLastOneIsReadOnIntoIt) {
-  std::vector<WalPosition> written = Write(40, 0, /*segment_bytes=*/512);
-  const uint64_t last = written.back().segment;
-  MarkFollowsUnsynced(Segment(last), last, kShard);
+class FlaggedLastSegmentTest : public WalReaderTest {
+ protected:
+  // 40 records over several segments, as a crash right after the last rotation leaves them.
+  void SetUp() override {
+    written_ = Write(40, 0, /*segment_bytes=*/512);
+    last_ = written_.back().segment;
+    ASSERT_GT(last_, 2u);
+    MarkFollowsUnsynced(Segment(last_), last_, kShard);
+  }
+
+  std::vector<WalPosition> written_;
+  uint64_t last_ = 0;
+};
+
+TEST_F(FlaggedLastSegmentTest, AWholeSegmentBeforeItIsReadOnIntoIt) {
   auto wal = Read();
   EXPECT_FALSE(wal.problem) << wal.problem->ToString();
   EXPECT_EQ(wal.payloads.size(), 40u);
 }
 
-TEST_F(WalReaderTest, ATornSegmentBeforeAFlaggedLastOneIsATornTailAndTheLastGoes) {
-  std::vector<WalPosition> written = Write(40, 0, /*segment_bytes=*/512);
-  const uint64_t last = written.back().segment;
-  ASSERT_GT(last, 2u);
-  MarkFollowsUnsynced(Segment(last), last, kShard);
-  ShrinkFile(Segment(last - 1), 3);
+TEST_F(FlaggedLastSegmentTest, ATornSegmentBeforeItIsATornTailAndTheLastGoes) {
+  ShrinkFile(Segment(last_ - 1), 3);
   const auto before_last = static_cast<size_t>(
-      std::find_if(written.begin(), written.end(),
-                   [&](const WalPosition& p) { return p.segment == last; }) -
-      written.begin());
+      std::find_if(written_.begin(), written_.end(),
+                   [&](const WalPosition& p) { return p.segment == last_; }) -
+      written_.begin());
 
   auto wal = Read();
   ASSERT_TRUE(wal.problem);
   EXPECT_EQ(wal.problem->kind, Kind::kTornTail) << wal.problem->ToString();
-  EXPECT_EQ(wal.problem->file, Segment(last - 1));
-  EXPECT_EQ(wal.problem->offset, written[before_last - 1].offset);
+  EXPECT_EQ(wal.problem->file, Segment(last_ - 1));
+  EXPECT_EQ(wal.problem->offset, written_[before_last - 1].offset);
   EXPECT_NE(wal.problem->reason.find("holds records written after it"), std::string::npos)
       << wal.problem->reason;
   EXPECT_EQ(wal.payloads.size(), before_last - 1);
 
   ASSERT_TRUE(CutAt(*wal.problem).ok());
-  EXPECT_FALSE(std::filesystem::exists(Segment(last)));
+  EXPECT_FALSE(std::filesystem::exists(Segment(last_)));
   auto again = Read();
   EXPECT_FALSE(again.problem) << again.problem->ToString();
   EXPECT_EQ(again.payloads, wal.payloads);
@@ -235,15 +242,12 @@ TEST_F(WalReaderTest, ZerosBeforeAnEmptyFlaggedLastSegmentAreAnUnusedTail) {
   EXPECT_EQ(again.payloads.size(), 3u);
 }
 
-TEST_F(WalReaderTest, ADamagedHeaderBeforeAFlaggedLastSegmentIsCorruption) {
-  std::vector<WalPosition> written = Write(40, 0, /*segment_bytes=*/512);
-  const uint64_t last = written.back().segment;
-  MarkFollowsUnsynced(Segment(last), last, kShard);
-  IncrementByte(Segment(last - 1), 10, 1);  // was synced before the last one was used
+TEST_F(FlaggedLastSegmentTest, ADamagedHeaderBeforeItIsCorruption) {
+  IncrementByte(Segment(last_ - 1), 10, 1);  // was synced before the last one was used
   auto wal = Read();
   ASSERT_TRUE(wal.problem);
   EXPECT_EQ(wal.problem->kind, Kind::kCorruption) << wal.problem->ToString();
-  EXPECT_EQ(wal.problem->file, Segment(last - 1));
+  EXPECT_EQ(wal.problem->file, Segment(last_ - 1));
 }
 
 TEST_F(WalReaderTest, ALastSegmentWhoseHeaderNeverReachedTheDiskCountsAsFlagged) {
