@@ -119,6 +119,7 @@ IoStatus WalWriter::Close() {
     std::lock_guard sync_lock(sync_mu_);
     std::lock_guard lock(mu_);
     prepared = std::move(prepared_);
+    closed_ = true;  // a SyncNow still under way must not make another
   }
   if (prepared != nullptr) {
     const std::filesystem::path path = prepared->path();
@@ -206,7 +207,7 @@ void WalWriter::PrepareNextHeld() {
   uint64_t number = 0;
   {
     std::lock_guard lock(mu_);
-    if (prepared_ != nullptr || failed_.load(std::memory_order_relaxed)) return;
+    if (prepared_ != nullptr || closed_ || failed_.load(std::memory_order_relaxed)) return;
     number = segment_ + 1;
   }
   // kTruncate: no record is ever written past the current segment, so a file with this

@@ -80,7 +80,7 @@ class WalWriter {
   IoStatus Sync();
   // Sync, then cuts the zeros kept ahead of the records (see zero_fill_bytes) and removes
   // the segment made ahead: for a clean stop, after which the last segment ends at its last
-  // record. The writer is not used again.
+  // record. The writer is not used again, except by a SyncNow already under way.
   IoStatus Close();
   // fdatasync of what earlier Flushes wrote (the full segment before the current one first,
   // if it is still unsynced); skipped when nothing new was written. Then creates the next
@@ -182,6 +182,7 @@ class WalWriter {
   uint64_t previous_end_ = 0;               // its size
   std::unique_ptr<WritableFile> prepared_;  // segment_ + 1, made ahead by SyncNow
   uint64_t prepared_zero_filled_ = 0;
+  bool closed_ = false;  // Close() ran: nothing more is made ahead
   std::atomic<bool> previous_unsynced_{false};  // previous_ is set
   std::atomic<uint64_t> written_{0};  // bytes of the current segment fully written
   std::atomic<uint64_t> synced_{0};   // bytes of the current segment known durable
