@@ -19,7 +19,8 @@ class ShardLog : public ChangeSink {
   // Returns an error message, empty on success.
   virtual std::string Flush(bool sync) = 0;
   // At shutdown: Flush(sync = true), then the segment sheds the zeros kept ahead of its
-  // records, so a clean stop leaves files that end at their last record.
+  // records and the next segment made ahead goes, so a clean stop leaves a log that ends at
+  // its last record.
   virtual std::string Close() = 0;
   // False while the log cannot take writes (after a failed write or sync); mutating
   // requests are refused with this message instead of being applied.

@@ -140,4 +140,16 @@ FileSystem& PosixFileSystem() {
   return instance;
 }
 
+IoStatus RemoveNumberedFiles(FileSystem& fs, const std::filesystem::path& dir,
+                             const std::vector<NumberedFile>& files, uint64_t from, uint64_t to) {
+  bool removed = false;
+  for (const NumberedFile& file : files) {
+    if (file.number < from || file.number >= to) continue;
+    IoStatus status = fs.Remove(file.path);
+    if (!status.ok()) return status;
+    removed = true;
+  }
+  return removed ? fs.SyncDir(dir) : IoStatus::Ok();
+}
+
 }  // namespace flod::store

@@ -115,15 +115,7 @@ IoStatus DeleteSnapshotsBefore(const std::filesystem::path& shard_dir, uint64_t 
                                FileSystem* file_system) {
   auto snapshots = ListSnapshots(shard_dir);
   if (!snapshots) return snapshots.status();
-  FileSystem& fs = Resolve(file_system);
-  bool removed = false;
-  for (const NumberedFile& file : *snapshots) {
-    if (file.number >= id) break;
-    IoStatus status = fs.Remove(file.path);
-    if (!status.ok()) return status;
-    removed = true;
-  }
-  return removed ? fs.SyncDir(shard_dir) : IoStatus::Ok();
+  return RemoveNumberedFiles(Resolve(file_system), shard_dir, *snapshots, 0, id);
 }
 
 }  // namespace flod::store

@@ -307,19 +307,9 @@ IoStatus CutAt(const WalProblem& problem) {
   const std::filesystem::path dir = problem.file.parent_path();
   auto segments = store::ListSegments(dir);
   if (!segments) return segments.status();
-  FileSystem& fs = PosixFileSystem();
-  bool removed = false;
-  for (const NumberedFile& later : *segments) {
-    if (later.number <= problem.segment) continue;
-    IoStatus status = fs.Remove(later.path);
-    if (!status.ok()) return status;
-    removed = true;
-  }
-  if (removed) {
-    IoStatus status = fs.SyncDir(dir);
-    if (!status.ok()) return status;
-  }
-  return TruncateAt(problem.file, problem.offset);
+  IoStatus removed = RemoveNumberedFiles(PosixFileSystem(), dir, *segments, problem.segment + 1,
+                                         UINT64_MAX);
+  return removed.ok() ? TruncateAt(problem.file, problem.offset) : removed;
 }
 
 }  // namespace flod::store

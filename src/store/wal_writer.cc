@@ -118,7 +118,7 @@ IoStatus WalWriter::Close() {
   {
     std::lock_guard sync_lock(sync_mu_);
     std::lock_guard lock(mu_);
-    prepared = std::move(prepared_);
+    prepared = std::exchange(prepared_, {}).file;
     closed_ = true;  // a SyncNow still under way must not make another
   }
   if (prepared != nullptr) {
@@ -207,7 +207,7 @@ void WalWriter::PrepareNextHeld() {
   uint64_t number = 0;
   {
     std::lock_guard lock(mu_);
-    if (prepared_ != nullptr || closed_ || failed_.load(std::memory_order_relaxed)) return;
+    if (prepared_.file != nullptr || closed_ || failed_.load(std::memory_order_relaxed)) return;
     number = segment_ + 1;
   }
   // kTruncate: no record is ever written past the current segment, so a file with this
@@ -222,8 +222,7 @@ void WalWriter::PrepareNextHeld() {
     return;
   }
   std::lock_guard lock(mu_);
-  prepared_ = std::move(*file);
-  prepared_zero_filled_ = zero_fill_end;
+  prepared_ = {std::move(*file), zero_fill_end};
 }
 
 bool WalWriter::Healthy() {
@@ -326,22 +325,16 @@ void WalWriter::InstallLocked(uint64_t number, std::unique_ptr<WritableFile> fil
   unsynced_.clear();
 }
 
-std::unique_ptr<WritableFile> WalWriter::TakePreparedLocked(uint64_t& zero_filled) {
-  zero_filled = prepared_zero_filled_;
-  return std::move(prepared_);
-}
-
 // The full segment stays behind as previous_ for SyncHeld to sync; only if the one before
 // it is still waiting, or nothing was made ahead, does the owner thread wait for I/O here.
 IoStatus WalWriter::Rotate() {
   std::unique_lock sync_lock(sync_mu_, std::defer_lock);
-  std::unique_ptr<WritableFile> next;
-  uint64_t zero_filled = kSegmentHeaderBytes;
+  MadeAhead next;
   {
     std::lock_guard lock(mu_);
-    if (previous_ == nullptr) next = TakePreparedLocked(zero_filled);
+    if (previous_ == nullptr) next = std::exchange(prepared_, {});
   }
-  if (next == nullptr) {
+  if (next.file == nullptr) {
     sync_lock.lock();
     IoStatus status = SyncHeld();
     if (!status.ok()) {
@@ -350,13 +343,12 @@ IoStatus WalWriter::Rotate() {
     }
     {
       std::lock_guard lock(mu_);
-      next = TakePreparedLocked(zero_filled);
+      next = std::exchange(prepared_, {});
     }
-    if (next == nullptr) {
+    if (next.file == nullptr) {
       auto created = CreateSegment(segment_ + 1, CreateMode::kTruncate, kSegmentFollowsUnsynced);
       if (!created) return Fail(created.status().WithContext("WAL rotation"));
-      next = std::move(*created);
-      zero_filled = kSegmentHeaderBytes;
+      next.file = std::move(*created);
     }
   }
   std::lock_guard lock(mu_);
@@ -364,9 +356,9 @@ IoStatus WalWriter::Rotate() {
   previous_synced_ = synced_.load(std::memory_order_relaxed);
   previous_end_ = written_.load(std::memory_order_relaxed);
   previous_unsynced_.store(true, std::memory_order_release);
-  file_ = std::move(next);
+  file_ = std::move(next.file);
   ++segment_;
-  zero_filled_ = zero_filled;
+  zero_filled_ = next.zero_filled;
   written_.store(kSegmentHeaderBytes, std::memory_order_release);
   synced_.store(kSegmentHeaderBytes, std::memory_order_release);
   return IoStatus::Ok();
@@ -400,7 +392,7 @@ IoStatus WalWriter::RecoverLocked() {
 
   // kTruncate: the number may be the current segment's, the one made ahead, or a leftover of
   // an earlier failed attempt; none holds anything worth keeping.
-  prepared_.reset();
+  prepared_ = {};
   auto next = CreateSegment(cut_segment + 1, CreateMode::kTruncate, 0);
   if (!next) return next.status();
   uint64_t size = kSegmentHeaderBytes;
@@ -427,14 +419,7 @@ IoStatus WalWriter::RecoverLocked() {
 IoStatus WalWriter::DeleteSegmentsBefore(uint64_t segment) {
   auto segments = ListSegments(dir_);
   if (!segments) return segments.status();
-  bool removed = false;
-  for (const NumberedFile& file : *segments) {
-    if (file.number >= segment || file.number >= segment_) break;
-    IoStatus status = file_system_.Remove(file.path);
-    if (!status.ok()) return status;
-    removed = true;
-  }
-  return removed ? file_system_.SyncDir(dir_) : IoStatus::Ok();
+  return RemoveNumberedFiles(file_system_, dir_, *segments, 0, std::min(segment, segment_));
 }
 
 }  // namespace flod::store

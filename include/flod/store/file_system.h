@@ -7,7 +7,9 @@
 #include <filesystem>
 #include <memory>
 #include <string_view>
+#include <vector>
 
+#include "flod/store/file_names.h"
 #include "flod/store/io_status.h"
 
 namespace flod::store {
@@ -70,5 +72,10 @@ class FileSystem {
 
 // The real thing; stateless and shared by the whole process.
 FileSystem& PosixFileSystem();
+
+// Removes those of `files` (a listing of `dir`) numbered in [from, to), then syncs `dir` if
+// any went, so the removals are durable. Stops at the first failure.
+IoStatus RemoveNumberedFiles(FileSystem& fs, const std::filesystem::path& dir,
+                             const std::vector<NumberedFile>& files, uint64_t from, uint64_t to);
 
 }  // namespace flod::store

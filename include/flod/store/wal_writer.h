@@ -133,7 +133,6 @@ class WalWriter {
   IoStatus SyncPrevious(WritableFile& previous, WritableFile& current, uint64_t current_segment);
   // Creates the next segment ahead unless there is one; sync_mu_ held.
   void PrepareNextHeld();
-  std::unique_ptr<WritableFile> TakePreparedLocked(uint64_t& zero_filled);
   IoStatus FailLocked(IoStatus failure);
   IoStatus Fail(IoStatus failure);
   IoStatus Rotate();
@@ -180,8 +179,11 @@ class WalWriter {
   std::shared_ptr<WritableFile> previous_;  // the full segment before file_, until synced
   uint64_t previous_synced_ = 0;            // bytes of previous_ known durable
   uint64_t previous_end_ = 0;               // its size
-  std::unique_ptr<WritableFile> prepared_;  // segment_ + 1, made ahead by SyncNow
-  uint64_t prepared_zero_filled_ = 0;
+  struct MadeAhead {
+    std::unique_ptr<WritableFile> file;  // segment_ + 1, made ahead by SyncNow
+    uint64_t zero_filled = kSegmentHeaderBytes;
+  };
+  MadeAhead prepared_;
   bool closed_ = false;  // Close() ran: nothing more is made ahead
   std::atomic<bool> previous_unsynced_{false};  // previous_ is set
   std::atomic<uint64_t> written_{0};  // bytes of the current segment fully written

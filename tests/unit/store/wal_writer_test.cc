@@ -399,6 +399,26 @@ TEST_F(WalWriterTest, RotationMovesIntoTheSegmentMadeAheadWithoutSyncing) {
             (std::vector<std::string>{"first", std::string(1000, 'f'), "in segment 2"}));
 }
 
+TEST_F(WalWriterTest, AFailureToMakeTheNextSegmentAheadLeavesNoFileAndRotationMakesIt) {
+  auto writer = OpenWriter(/*segment_bytes=*/100);
+  ASSERT_TRUE(writer->Append(1, "x").ok());
+  ASSERT_TRUE(writer->Flush().ok());
+  fs_.write_budget = 0;  // the new file is created, its header cannot be written
+  ASSERT_TRUE(writer->SyncNow().ok());  // only a speed-up: the sync itself succeeded
+  EXPECT_FALSE(std::filesystem::exists(Segment(2)));
+  EXPECT_TRUE(writer->Healthy());
+  fs_.write_budget = -1;
+
+  const int syncs_before = fs_.syncs;
+  ASSERT_TRUE(writer->Append(1, std::string(100, 'a')).ok());
+  ASSERT_TRUE(writer->Flush().ok());
+  EXPECT_EQ(writer->segment(), 2u);
+  // Made on the owner thread instead: the full segment's sync and the new header's.
+  EXPECT_EQ(fs_.syncs, syncs_before + 2);
+  ASSERT_TRUE(writer->Sync().ok());
+  EXPECT_EQ(ReadWal(dir(), 0).payloads.size(), 2u);
+}
+
 TEST_F(WalWriterTest, RotationWaitsWhenTheSegmentBeforeIsStillUnsynced) {
   auto writer = InSegmentTwoBeforeSegmentOneIsSynced(/*segment_bytes=*/100, "x", 'a');
   ASSERT_TRUE(writer->Append(1, std::string(100, 'b')).ok());
