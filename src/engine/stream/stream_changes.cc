@@ -69,14 +69,17 @@ bool GetGroupName(ByteReader& in, std::string& ns, std::string& name, std::strin
 
 bool GetRecord(ByteReader& in, StoredRecord& record) {
   uint32_t header_count = 0;
-  if (!GetId(in, record.id) || !GetStr32(in, record.key) || !GetStr32(in, record.payload) ||
+  std::string key;
+  if (!GetId(in, record.id) || !GetStr32(in, key) || !GetStr32(in, record.payload) ||
       !in.ReadU32(header_count) || !FitsCount(in, header_count, 8)) {
     return false;
   }
-  record.headers.resize(header_count);
-  for (auto& [name, value] : record.headers) {
+  StreamHeaders headers(header_count);
+  for (auto& [name, value] : headers) {
     if (!GetStr32(in, name) || !GetStr32(in, value)) return false;
   }
+  record.SetKey(std::move(key));
+  record.SetHeaders(std::move(headers));
   return true;
 }
 
@@ -123,16 +126,18 @@ constexpr size_t kMinCompactHeaderBytes = 2;  // two empty strings
 
 void PutCompactRecord(ByteWriter& out, const StoredRecord& record) {
   uint8_t flags = 0;
-  if (!record.key.empty()) flags |= kRecordKey;
-  if (!record.headers.empty()) flags |= kRecordHeaders;
+  const std::string& key = record.key();
+  const StreamHeaders& headers = record.headers();
+  if (!key.empty()) flags |= kRecordKey;
+  if (!headers.empty()) flags |= kRecordHeaders;
   out.U8(flags);
   out.Varint(record.id.ms);
   out.Varint(record.id.seq);
-  if (!record.key.empty()) out.VarStr(record.key);
+  if (!key.empty()) out.VarStr(key);
   out.VarStr(record.payload);
-  if (record.headers.empty()) return;
-  out.Varint(record.headers.size());
-  for (const auto& [name, value] : record.headers) {
+  if (headers.empty()) return;
+  out.Varint(headers.size());
+  for (const auto& [name, value] : headers) {
     out.VarStr(name);
     out.VarStr(value);
   }
@@ -151,15 +156,20 @@ bool GetCompactRecord(ByteReader& in, StoredRecord& record) {
       !in.ReadVarint(record.id.ms) || !in.ReadVarint(record.id.seq)) {
     return false;
   }
-  if ((flags & kRecordKey) != 0 && !GetVarStr(in, record.key)) return false;
+  std::string key;
+  if ((flags & kRecordKey) != 0 && !GetVarStr(in, key)) return false;
   if (!GetVarStr(in, record.payload)) return false;
-  if ((flags & kRecordHeaders) == 0) return true;
-  uint64_t count = 0;
-  if (!in.ReadVarCount(kMinCompactHeaderBytes, count)) return false;
-  record.headers.resize(count);
-  for (auto& [name, value] : record.headers) {
-    if (!GetVarStr(in, name) || !GetVarStr(in, value)) return false;
+  record.SetKey(std::move(key));
+  StreamHeaders headers;
+  if ((flags & kRecordHeaders) != 0) {
+    uint64_t count = 0;
+    if (!in.ReadVarCount(kMinCompactHeaderBytes, count)) return false;
+    headers.resize(count);
+    for (auto& [name, value] : headers) {
+      if (!GetVarStr(in, name) || !GetVarStr(in, value)) return false;
+    }
   }
+  record.SetHeaders(std::move(headers));
   return true;
 }
 

@@ -53,9 +53,9 @@ StreamRecord ToRecord(const StoredRecord& record, uint32_t partition, uint32_t d
   out.partition = partition;
   out.delivery_count = delivery_count;
   if (with_content) {
-    out.key = record.key;
+    out.key = record.key();
     out.payload = record.payload;
-    out.headers = record.headers;
+    out.headers = record.headers();
   }
   return out;
 }

@@ -16,9 +16,57 @@ StreamId Predecessor(StreamId id) {
   return id;
 }
 
+StoredRecord::StoredRecord(StreamId record_id, std::string key, std::string record_payload,
+                           StreamHeaders headers)
+    : id(record_id), payload(std::move(record_payload)) {
+  SetKey(std::move(key));
+  SetHeaders(std::move(headers));
+}
+
+StoredRecord::StoredRecord(const StoredRecord& other)
+    : id(other.id),
+      payload(other.payload),
+      extras_(other.extras_ ? std::make_unique<Extras>(*other.extras_) : nullptr) {}
+
+StoredRecord& StoredRecord::operator=(const StoredRecord& other) {
+  if (this != &other) *this = StoredRecord(other);
+  return *this;
+}
+
+const std::string& StoredRecord::key() const {
+  static const std::string kNone;
+  return extras_ ? extras_->key : kNone;
+}
+
+const StreamHeaders& StoredRecord::headers() const {
+  static const StreamHeaders kNone;
+  return extras_ ? extras_->headers : kNone;
+}
+
+void StoredRecord::SetKey(std::string key) {
+  if (key.empty() && !extras_) return;
+  MutableExtras().key = std::move(key);
+  DropEmptyExtras();
+}
+
+void StoredRecord::SetHeaders(StreamHeaders headers) {
+  if (headers.empty() && !extras_) return;
+  MutableExtras().headers = std::move(headers);
+  DropEmptyExtras();
+}
+
+StoredRecord::Extras& StoredRecord::MutableExtras() {
+  if (!extras_) extras_ = std::make_unique<Extras>();
+  return *extras_;
+}
+
+void StoredRecord::DropEmptyExtras() {
+  if (extras_ && extras_->key.empty() && extras_->headers.empty()) extras_.reset();
+}
+
 uint64_t StoredRecord::Bytes() const {
-  uint64_t total = key.size() + payload.size();
-  for (const auto& [name, value] : headers) total += name.size() + value.size();
+  uint64_t total = key().size() + payload.size();
+  for (const auto& [name, value] : headers()) total += name.size() + value.size();
   return total;
 }
 

@@ -76,7 +76,7 @@ TEST(StreamChangesTest, DecodedAppendKeepsBinaryPayloadsAndHeaders) {
   AppendChange decoded;
   ASSERT_TRUE(Decode(Encode(SampleAppend()), decoded));
   ASSERT_EQ(decoded.records.size(), 2u);
-  EXPECT_EQ(decoded.records[0].headers.at(0).second, "v");
+  EXPECT_EQ(decoded.records[0].headers().at(0).second, "v");
   EXPECT_EQ(decoded.records[1].payload, std::string("\0bin", 4));
 }
 
@@ -134,9 +134,9 @@ TEST(StreamChangesTest, APlainAppendIsSmall) {
   EXPECT_EQ(decoded.name, "mystream");
   ASSERT_EQ(decoded.records.size(), 1u);
   EXPECT_EQ(decoded.records[0].id, (StreamId{1'800'000'000'000, 0}));
-  EXPECT_TRUE(decoded.records[0].key.empty());
+  EXPECT_TRUE(decoded.records[0].key().empty());
   EXPECT_EQ(decoded.records[0].payload, "field xxx");
-  EXPECT_TRUE(decoded.records[0].headers.empty());
+  EXPECT_TRUE(decoded.records[0].headers().empty());
 }
 
 // SampleAppend's stream and first record.
@@ -147,9 +147,9 @@ void ExpectSampleHead(const AppendChange& decoded) {
   ASSERT_FALSE(decoded.records.empty());
   const StoredRecord& first = decoded.records[0];
   EXPECT_EQ(first.id, (StreamId{9, 0}));
-  EXPECT_EQ(first.key, "key");
+  EXPECT_EQ(first.key(), "key");
   EXPECT_EQ(first.payload, "payload");
-  EXPECT_EQ(first.headers, (StreamHeaders{{"h", "v"}}));
+  EXPECT_EQ(first.headers(), (StreamHeaders{{"h", "v"}}));
 }
 
 TEST(StreamChangesTest, DecodedAppendKeepsEveryField) {
@@ -158,7 +158,7 @@ TEST(StreamChangesTest, DecodedAppendKeepsEveryField) {
   ExpectSampleHead(decoded);
   ASSERT_EQ(decoded.records.size(), 2u);
   EXPECT_EQ(decoded.records[1].id, (StreamId{9, 1}));
-  EXPECT_TRUE(decoded.records[1].key.empty());
+  EXPECT_TRUE(decoded.records[1].key().empty());
 }
 
 // Logs written before the compact form keep replaying.

@@ -19,6 +19,43 @@ std::vector<uint64_t> Walk(MergedCursor cursor) {
   return out;
 }
 
+TEST(StoredRecordTest, ARecordWithoutKeyOrHeadersIsAnIdAPayloadAndOnePointer) {
+  EXPECT_EQ(sizeof(StoredRecord), sizeof(StreamId) + sizeof(std::string) + sizeof(void*));
+  const StoredRecord plain{StreamId{1, 0}, "", "payload", {}};
+  EXPECT_EQ(plain.key(), "");
+  EXPECT_TRUE(plain.headers().empty());
+  EXPECT_EQ(plain.Bytes(), 7u);
+}
+
+TEST(StoredRecordTest, KeyAndHeadersAreKeptAndCountInItsBytes) {
+  const StoredRecord record{StreamId{1, 0}, "key", "payload", {{"h", "value"}}};
+  EXPECT_EQ(record.key(), "key");
+  EXPECT_EQ(record.headers(), (StreamHeaders{{"h", "value"}}));
+  EXPECT_EQ(record.Bytes(), 3u + 7u + 1u + 5u);
+}
+
+TEST(StoredRecordTest, ACopyHasItsOwnKeyAndHeaders) {
+  StoredRecord original{StreamId{1, 0}, "key", "payload", {{"h", "v"}}};
+  StoredRecord copy = original;
+  original.SetKey("changed");
+  original.SetHeaders({});
+  EXPECT_EQ(copy.key(), "key");
+  EXPECT_EQ(copy.headers(), (StreamHeaders{{"h", "v"}}));
+  copy = original;
+  EXPECT_EQ(copy.key(), "changed");
+  EXPECT_TRUE(copy.headers().empty());
+}
+
+TEST(StoredRecordTest, ClearingKeyAndHeadersLeavesARecordWithoutThem) {
+  StoredRecord record{StreamId{1, 0}, "key", "payload", {{"h", "v"}}};
+  record.SetKey("");
+  EXPECT_EQ(record.headers(), (StreamHeaders{{"h", "v"}}));
+  record.SetHeaders({});
+  EXPECT_EQ(record.key(), "");
+  EXPECT_TRUE(record.headers().empty());
+  EXPECT_EQ(record.Bytes(), 7u);
+}
+
 TEST(StreamPartitionTest, MergedCursorWalksAllPartitionsInIdOrder) {
   const auto parts = Sample();
   EXPECT_EQ(Walk(MergedCursor(parts, std::nullopt, StreamId{}, kMaxId)),
