@@ -46,22 +46,16 @@ const StreamHeaders& StoredRecord::headers() const {
 void StoredRecord::SetKey(std::string key) {
   if (key.empty() && !extras_) return;
   MutableExtras().key = std::move(key);
-  DropEmptyExtras();
 }
 
 void StoredRecord::SetHeaders(StreamHeaders headers) {
   if (headers.empty() && !extras_) return;
   MutableExtras().headers = std::move(headers);
-  DropEmptyExtras();
 }
 
 StoredRecord::Extras& StoredRecord::MutableExtras() {
   if (!extras_) extras_ = std::make_unique<Extras>();
   return *extras_;
-}
-
-void StoredRecord::DropEmptyExtras() {
-  if (extras_ && extras_->key.empty() && extras_->headers.empty()) extras_.reset();
 }
 
 uint64_t StoredRecord::Bytes() const {

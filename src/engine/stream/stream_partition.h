@@ -51,9 +51,8 @@ class StoredRecord {
     StreamHeaders headers;
   };
   Extras& MutableExtras();
-  void DropEmptyExtras();
 
-  std::unique_ptr<Extras> extras_;
+  std::unique_ptr<Extras> extras_;  // null while the key and headers were never set non-empty
 };
 
 // Records in id order. A deque frees its blocks as the front is popped, so trimming returns
