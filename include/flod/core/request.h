@@ -33,6 +33,9 @@ struct RequestArgs {
   uint32_t partition_count = 1;    // stream create
   // stream batch append: headers of the record whose payload is values[i]
   std::vector<std::vector<std::pair<std::string, std::string>>> headers;
+
+  // Back to the defaults above; strings and vectors keep their room.
+  void Reset();
   bool operator==(const RequestArgs&) const = default;
 };
 
