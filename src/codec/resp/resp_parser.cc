@@ -145,8 +145,37 @@ ParseStatus RespParser::Parse(std::string_view input, ParsedCommand& command) {
   if (expected_args_ == 0) {
     if (input.empty()) return ParseStatus::kNeedMore;
     if (input[0] != '*') return ParseInline(input, command);
+    if (ParseWholeCommand(input, command)) return ParseStatus::kCommand;
   }
   return ParseMultibulk(input, command);
+}
+
+// The common case in one pass, with no state kept: a complete command whose length lines are
+// all canonical. Anything else (a partial command, an odd length line, a limit crossed, an
+// error) returns false having kept nothing, and the resumable path starts over and judges it.
+bool RespParser::ParseWholeCommand(std::string_view input, ParsedCommand& command) {
+  int64_t count = 0;
+  size_t pos = 0;
+  if (!ReadCanonicalLength(input, 0, count, pos) || count <= 0 ||
+      count > static_cast<int64_t>(limits_.max_arguments)) {
+    return false;
+  }
+  for (int64_t i = 0; i < count; ++i) {
+    int64_t length = 0;
+    size_t start = 0;
+    if (pos >= input.size() || input[pos] != '$' ||
+        !ReadCanonicalLength(input, pos, length, start) ||
+        static_cast<uint64_t>(length) > limits_.max_bulk_bytes ||
+        input.size() - start < static_cast<size_t>(length) + 2 ||
+        input[start + length] != '\r' || input[start + length + 1] != '\n') {
+      command.args.clear();
+      return false;
+    }
+    command.args.push_back(input.substr(start, length));
+    pos = start + length + 2;
+  }
+  command.size = pos;
+  return true;
 }
 
 ParseStatus RespParser::ReadLengthLine(std::string_view input, size_t pos, int64_t& value,

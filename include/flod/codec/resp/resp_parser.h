@@ -47,6 +47,7 @@ class RespParser {
   bool mid_command() const { return expected_args_ > 0; }
 
  private:
+  bool ParseWholeCommand(std::string_view input, ParsedCommand& command);
   ParseStatus ParseMultibulk(std::string_view input, ParsedCommand& command);
   ParseStatus ParseInline(std::string_view input, ParsedCommand& command);
   // Reads a "<marker><integer>\r\n" line at `pos`: kCommand with `value` and `next` set.
