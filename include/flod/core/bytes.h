@@ -129,11 +129,15 @@ class ByteWriter {
     Bytes(v);
   }
   void Varint(uint64_t v) {
+    // Built on the stack and appended once: one append instead of one per byte.
+    char raw[10];
+    size_t size = 0;
     while (v >= 0x80) {
-      U8(static_cast<uint8_t>(v | 0x80));
+      raw[size++] = static_cast<char>(v | 0x80);
       v >>= 7;
     }
-    U8(static_cast<uint8_t>(v));
+    raw[size++] = static_cast<char>(v);
+    out_.append(raw, size);
   }
   void VarStr(std::string_view v) {
     Varint(v.size());
