@@ -30,6 +30,9 @@ class RespWriter {
 
  private:
   void Header(char type, int64_t value);
+  // Makes the output `bytes` longer and returns where the new bytes go: one size change for a
+  // reply's marker, text and CRLF instead of one append each.
+  char* Grow(size_t bytes);
 
   std::string* out_;
 };
