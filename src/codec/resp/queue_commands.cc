@@ -64,14 +64,17 @@ bool SeqsOnly(Args args, Request& request, RespWriter& out) {
 }  // namespace
 
 void RememberLeased(ClientState& client, std::string_view queue,
-                    const std::vector<uint64_t>& seqs) {
-  if (seqs.empty()) return;
+                    const std::vector<QueueMessage>& messages) {
+  if (messages.empty()) return;
   auto& remembered = client.last_leased;
-  if (remembered.size() >= kRememberedQueues &&
-      remembered.find(std::string(queue)) == remembered.end()) {
-    remembered.erase(remembered.begin());
+  auto it = remembered.find(std::string(queue));
+  if (it == remembered.end()) {
+    if (remembered.size() >= kRememberedQueues) remembered.erase(remembered.begin());
+    it = remembered.emplace(std::string(queue), std::vector<uint64_t>()).first;
   }
-  remembered[std::string(queue)] = seqs;
+  std::vector<uint64_t>& seqs = it->second;  // refilled in place, keeping its room
+  seqs.clear();
+  for (const QueueMessage& message : messages) seqs.push_back(message.seq);
 }
 
 void WriteQueueMessage(const QueueMessage& message, RespWriter& out) {
@@ -129,9 +132,7 @@ void ReplyRpop(CommandContext& context, const ReplyNote& note, Result& result, R
   const auto* body = OkBody<MessagesBody>(result);
   if (body == nullptr) return WriteError(result, out);
   if (body->messages.empty()) return note.mode == kNoteCount ? out.NullArray() : out.Null();
-  std::vector<uint64_t> seqs;
-  for (const QueueMessage& message : body->messages) seqs.push_back(message.seq);
-  RememberLeased(context.client, note.text, seqs);
+  RememberLeased(context.client, note.text, body->messages);
   if (note.mode != kNoteCount) return out.Bulk(body->messages.front().payload);
   out.Array(body->messages.size());
   for (const QueueMessage& message : body->messages) out.Bulk(message.payload);

@@ -46,8 +46,10 @@ void ReplyQstats(CommandContext&, const ReplyNote&, Result&, RespWriter&);
 bool BuildQlist(CommandContext&, Args, BuiltCommand&, RespWriter&);
 void ReplyQlist(CommandContext&, const ReplyNote&, Result&, RespWriter&);
 
-// Records the seqs a pop of `queue` leased on this connection (for QACK/QNACK without seqs).
-void RememberLeased(ClientState& client, std::string_view queue, const std::vector<uint64_t>& seqs);
+// Records the seqs of the messages a pop of `queue` leased on this connection (for QACK/QNACK
+// without seqs).
+void RememberLeased(ClientState& client, std::string_view queue,
+                    const std::vector<QueueMessage>& messages);
 // One message as QPOP, QPEEK and QDLQ show it.
 void WriteQueueMessage(const QueueMessage& message, RespWriter& out);
 

@@ -83,9 +83,7 @@ class PopFlow final : public CommandFlow {
   }
 
   void Answer(FlowRunner& runner, size_t index, const std::vector<QueueMessage>& messages) {
-    std::vector<uint64_t> seqs;
-    for (const QueueMessage& message : messages) seqs.push_back(message.seq);
-    RememberLeased(runner.context().client, args_.keys[index], seqs);
+    RememberLeased(runner.context().client, args_.keys[index], messages);
     FinishWith(runner, [&](RespWriter& out) {
       if (args_.reply == PopReply::kMessages) {
         out.Array(messages.size());

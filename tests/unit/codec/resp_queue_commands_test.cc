@@ -75,6 +75,15 @@ TEST_F(RespQueueCommandsTest, QackWithoutSeqsSettlesWhatThisConnectionPopped) {
   EXPECT_EQ(Run({"LLEN", "q"}), Integer(1));  // only "c" is left: the acked ones are gone
 }
 
+TEST_F(RespQueueCommandsTest, QackWithoutSeqsSettlesOnlyTheLatestPopOfTheQueue) {
+  Run({"LPUSH", "q", "a", "b", "c"});
+  EXPECT_EQ(Run({"RPOP", "q", "2"}), Array({Bulk("a"), Bulk("b")}));
+  EXPECT_EQ(Run({"RPOP", "q"}), Bulk("c"));
+  EXPECT_EQ(Run({"QACK", "q"}), Integer(1));
+  shards_.Advance(kDefaultLeaseMs);
+  EXPECT_EQ(Run({"LLEN", "q"}), Integer(2));  // "a" and "b" were never acked and came back
+}
+
 TEST_F(RespQueueCommandsTest, QpopShowsSeqsForQackQnackAndQtouch) {
   Run({"LPUSH", "q", "a", "b", "c"});
   EXPECT_EQ(Run({"QPOP", "q", "COUNT", "2", "VISIBILITY", "1000"}),
