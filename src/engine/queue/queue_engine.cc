@@ -229,7 +229,9 @@ Result QueueEngine::Dequeue(std::string_view ns, std::string_view name, uint32_t
   QueueSlot* slot = s.Open(ns, name, now);
   if (slot == nullptr) return Result::Ok(MessagesBody{});
   MessageQueue& q = slot->queue;
-  LeaseChange change{QueueHead{ns, name, now}, AddMs(now, s.Visibility(visibility_timeout_ms)), {}};
+  LeaseChange change{QueueHead{ns, name, now}, AddMs(now, s.Visibility(visibility_timeout_ms)),
+                     std::move(s.leased_messages)};
+  change.messages.clear();
   q.VisitReady(s.DequeueCount(count), [&](uint64_t seq, const StoredMessage& m) {
     change.messages.push_back({seq, m.delivery_count + 1});
   });
@@ -242,6 +244,7 @@ Result QueueEngine::Dequeue(std::string_view ns, std::string_view name, uint32_t
     }
   }
   s.AfterChange(*slot);
+  s.leased_messages = std::move(change.messages);
   return Result::Ok(std::move(body));
 }
 

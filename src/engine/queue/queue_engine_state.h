@@ -45,6 +45,7 @@ struct QueueEngine::State {
   int64_t wakes_since_ms = 0;
   std::string scratch;  // record encoding buffer, reused
   std::vector<queue::NewMessage> new_messages;  // an enqueue's change, its capacity reused
+  std::vector<queue::LeasedMessage> leased_messages;  // a dequeue's change, likewise
 
   QueueSlot* Find(std::string_view ns, std::string_view name) const;
   QueueSlot& FindOrCreate(std::string_view ns, std::string_view name);
