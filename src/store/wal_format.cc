@@ -30,11 +30,14 @@ uint32_t ChecksumOfTypeAndPayload(std::string_view record) {
 
 void EncodeRecord(uint16_t type, std::string_view payload, std::string& out) {
   const size_t start = out.size();
-  ByteWriter writer(out);
-  writer.U32(0);  // the checksum, written below once the bytes it covers are in place
-  writer.U32(static_cast<uint32_t>(payload.size()));
-  writer.U16(type);
-  writer.Bytes(payload);
+  // The header goes in with one append (little-endian, as ByteWriter writes); its checksum is
+  // written below once the bytes it covers are in place.
+  char header[kRecordHeaderBytes] = {};
+  const uint32_t length = static_cast<uint32_t>(payload.size());
+  std::memcpy(header + 4, &length, sizeof(length));
+  std::memcpy(header + 8, &type, sizeof(type));
+  out.append(header, sizeof(header));
+  out.append(payload);
   const uint32_t crc = ChecksumOfTypeAndPayload(std::string_view(out).substr(start));
   std::memcpy(out.data() + start, &crc, sizeof(crc));  // little-endian, as ByteWriter writes
 }
