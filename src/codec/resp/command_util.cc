@@ -12,6 +12,7 @@ char UpperChar(char c) { return c >= 'a' && c <= 'z' ? static_cast<char>(c - 'a'
 
 bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
+  if (a == b) return true;  // clients mostly send names as the table spells them
   for (size_t i = 0; i < a.size(); ++i) {
     if (LowerChar(a[i]) != LowerChar(b[i])) return false;
   }
