@@ -105,6 +105,38 @@ class ByteReader {
   size_t pos_ = 0;
 };
 
+inline constexpr size_t kMaxVarintBytes = 10;
+
+// Writes fields into room the caller has already made, with no size check or growth per
+// field: for a record whose largest size is known up front (see ByteWriter to append to a
+// string as it grows).
+class RawWriter {
+ public:
+  explicit RawWriter(char* at) : at_(at) {}
+
+  void U8(uint8_t v) { *at_++ = static_cast<char>(v); }
+  void Varint(uint64_t v) {
+    while (v >= 0x80) {
+      *at_++ = static_cast<char>(v | 0x80);
+      v >>= 7;
+    }
+    *at_++ = static_cast<char>(v);
+  }
+  void Bytes(std::string_view v) {
+    if (!v.empty()) std::memcpy(at_, v.data(), v.size());
+    at_ += v.size();
+  }
+  void VarStr(std::string_view v) {
+    Varint(v.size());
+    Bytes(v);
+  }
+  // One past the last byte written.
+  char* end() const { return at_; }
+
+ private:
+  char* at_;
+};
+
 // Appends little-endian fields to a caller-owned string.
 class ByteWriter {
  public:
@@ -130,14 +162,10 @@ class ByteWriter {
   }
   void Varint(uint64_t v) {
     // Built on the stack and appended once: one append instead of one per byte.
-    char raw[10];
-    size_t size = 0;
-    while (v >= 0x80) {
-      raw[size++] = static_cast<char>(v | 0x80);
-      v >>= 7;
-    }
-    raw[size++] = static_cast<char>(v);
-    out_.append(raw, size);
+    char raw[kMaxVarintBytes];
+    RawWriter writer(raw);
+    writer.Varint(v);
+    out_.append(raw, writer.end() - raw);
   }
   void VarStr(std::string_view v) {
     Varint(v.size());

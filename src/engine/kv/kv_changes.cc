@@ -51,37 +51,51 @@ bool ReadValueFlags(uint8_t flags, uint8_t allowed, SetChange& c) {
   return true;
 }
 
-struct Encoder {
-  ByteWriter& w;
+// The most common record, written field by field into room sized once for its largest
+// encoding, then trimmed: a set is the bulk of the WAL.
+uint16_t EncodeSetCompact(const SetChange& c, std::string& out) {
+  uint8_t flags = ValueFlags(c) | NamespaceFlag(c.ns);
+  if (c.expire_at_ms != 0) flags |= kFlagExpiry;
+  const size_t start = out.size();
+  const size_t ns_bytes = (flags & kFlagNamespace) != 0 ? kMaxVarintBytes + c.ns.size() : 0;
+  out.resize(start + 1 + ns_bytes + kMaxVarintBytes + c.key.size() + 3 * kMaxVarintBytes +
+             kMaxVarintBytes + c.value.size());
+  RawWriter w(out.data() + start);
+  w.U8(flags);
+  if ((flags & kFlagNamespace) != 0) w.VarStr(c.ns);
+  w.VarStr(c.key);
+  w.Varint(c.version);
+  if (c.expire_at_ms != 0) w.Varint(static_cast<uint64_t>(c.expire_at_ms));
+  w.Varint(static_cast<uint64_t>(c.written_ms));
+  w.VarStr(c.value);
+  out.resize(w.end() - out.data());
+  return kRecordSetCompact;
+}
 
-  uint16_t operator()(const SetChange& c) const {
-    uint8_t flags = ValueFlags(c) | NamespaceFlag(c.ns);
-    if (c.expire_at_ms != 0) flags |= kFlagExpiry;
-    w.U8(flags);
-    PutNamespace(w, flags, c.ns);
-    w.VarStr(c.key);
-    w.Varint(c.version);
-    if (c.expire_at_ms != 0) w.Varint(static_cast<uint64_t>(c.expire_at_ms));
-    w.Varint(static_cast<uint64_t>(c.written_ms));
-    w.VarStr(c.value);
-    return kRecordSetCompact;
-  }
+struct Encoder {
+  std::string& out;
+
+  uint16_t operator()(const SetChange& c) const { return EncodeSetCompact(c, out); }
   uint16_t operator()(const DeleteChange& c) const {
+    ByteWriter w(out);
     w.Str16(c.ns);
     w.Str16(c.key);
     return kRecordDelete;
   }
   uint16_t operator()(const ExpireChange& c) const {
+    ByteWriter w(out);
     w.Str16(c.ns);
     w.Str16(c.key);
     w.I64(c.expire_at_ms);
     return kRecordExpire;
   }
   uint16_t operator()(const ClearChange& c) const {
+    ByteWriter w(out);
     w.Str16(c.ns);
     return kRecordClear;
   }
   uint16_t operator()(const FloorChange& c) const {
+    ByteWriter w(out);
     w.U64(c.version);
     return kRecordFloor;
   }
@@ -235,8 +249,7 @@ bool DecodeBatch(ByteReader& r, std::vector<Change>& out) {
 
 uint16_t EncodeChange(const Change& change, std::string& out) {
   out.clear();
-  ByteWriter writer(out);
-  return std::visit(Encoder{writer}, change);
+  return std::visit(Encoder{out}, change);
 }
 
 void EncodeSetMany(std::span<const SetChange> sets, std::string& out) {

@@ -74,6 +74,26 @@ TEST(VarintTest, RoundTripsTheEdgesOfEachLength) {
   EXPECT_EQ(max.size(), 10u);
 }
 
+TEST(RawWriterTest, WritesTheSameBytesAsByteWriter) {
+  std::string appended;
+  ByteWriter appender(appended);
+  appender.U8(7);
+  appender.Varint(1'700'000'000'000);
+  appender.VarStr("key");
+  appender.VarStr("");
+  appender.Varint(std::numeric_limits<uint64_t>::max());
+
+  std::string room(64, '\xff');
+  RawWriter raw(room.data());
+  raw.U8(7);
+  raw.Varint(1'700'000'000'000);
+  raw.VarStr("key");
+  raw.VarStr(std::string_view());  // null data, nothing copied
+  raw.Varint(std::numeric_limits<uint64_t>::max());
+  room.resize(raw.end() - room.data());
+  EXPECT_EQ(room, appended);
+}
+
 TEST(VarintTest, RefusesCutOverlongAndOversizedVarints) {
   uint64_t out = 0;
   ByteReader cut(std::string_view("\x80\x80", 2));  // continues past the end
