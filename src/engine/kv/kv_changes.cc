@@ -51,15 +51,15 @@ bool ReadValueFlags(uint8_t flags, uint8_t allowed, SetChange& c) {
   return true;
 }
 
-// The most common record, written field by field into room sized once for its largest
-// encoding, then trimmed: a set is the bulk of the WAL.
+// The most common record: the fields before the value are written into room sized once for
+// their largest encoding, then trimmed, and the value is appended after them (sizing room for
+// it too would zero it only to overwrite it). A set is the bulk of the WAL.
 uint16_t EncodeSetCompact(const SetChange& c, std::string& out) {
   uint8_t flags = ValueFlags(c) | NamespaceFlag(c.ns);
   if (c.expire_at_ms != 0) flags |= kFlagExpiry;
   const size_t start = out.size();
   const size_t ns_bytes = (flags & kFlagNamespace) != 0 ? kMaxVarintBytes + c.ns.size() : 0;
-  out.resize(start + 1 + ns_bytes + kMaxVarintBytes + c.key.size() + 3 * kMaxVarintBytes +
-             kMaxVarintBytes + c.value.size());
+  out.resize(start + 1 + ns_bytes + kMaxVarintBytes + c.key.size() + 4 * kMaxVarintBytes);
   RawWriter w(out.data() + start);
   w.U8(flags);
   if ((flags & kFlagNamespace) != 0) w.VarStr(c.ns);
@@ -67,8 +67,9 @@ uint16_t EncodeSetCompact(const SetChange& c, std::string& out) {
   w.Varint(c.version);
   if (c.expire_at_ms != 0) w.Varint(static_cast<uint64_t>(c.expire_at_ms));
   w.Varint(static_cast<uint64_t>(c.written_ms));
-  w.VarStr(c.value);
+  w.Varint(c.value.size());
   out.resize(w.end() - out.data());
+  out.append(c.value);
   return kRecordSetCompact;
 }
 
