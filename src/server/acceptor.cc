@@ -33,11 +33,13 @@ void Acceptor::StartThread() {
   thread_ = std::thread([this] { io_.run(); });
 }
 
+// A socket is accepted onto the acceptor's own io_context and handed to its shard as a bare
+// descriptor, which the shard registers on its thread: every operation on a shard's sockets,
+// registration included, then happens on that shard's thread, which lets the shards' reactors
+// run without per-socket locking (see Shard::io_).
 void Acceptor::Accept() {
-  Shard& shard = runtime_.shards.at(next_shard_);
-  next_shard_ = (next_shard_ + 1) % runtime_.shards.size();
-  acceptor_.async_accept(shard.io(), [this, &shard](const boost::system::error_code& error,
-                                                    boost::asio::ip::tcp::socket socket) {
+  acceptor_.async_accept([this](const boost::system::error_code& error,
+                                boost::asio::ip::tcp::socket socket) {
     if (error == boost::asio::error::operation_aborted) return;
     if (error) {
       spdlog::warn("accept failed: {}", error.message());
@@ -45,14 +47,28 @@ void Acceptor::Accept() {
       spdlog::warn("refusing a connection: max_connections ({}) reached",
                    runtime_.config.max_connections);
     } else {
-      const uint64_t id = runtime_.next_connection_id++;
-      boost::asio::post(shard.io(), [this, &shard, id, socket = std::move(socket)]() mutable {
-        auto connection = std::make_shared<Connection>(std::move(socket), runtime_, shard, id);
-        shard.Adopt(connection);
-        connection->Start();
-      });
+      HandOver(std::move(socket));
     }
     Accept();
+  });
+}
+
+void Acceptor::HandOver(boost::asio::ip::tcp::socket socket) {
+  boost::system::error_code error;
+  const auto protocol = socket.local_endpoint(error).protocol();
+  const int fd = error ? -1 : socket.release(error);
+  if (error) {
+    spdlog::warn("accept failed: cannot hand the connection to a shard: {}", error.message());
+    return;
+  }
+  Shard& shard = runtime_.shards.at(next_shard_);
+  next_shard_ = (next_shard_ + 1) % runtime_.shards.size();
+  const uint64_t id = runtime_.next_connection_id++;
+  boost::asio::post(shard.io(), [this, &shard, id, protocol, fd] {
+    auto connection = std::make_shared<Connection>(
+        boost::asio::ip::tcp::socket(shard.io(), protocol, fd), runtime_, shard, id);
+    shard.Adopt(connection);
+    connection->Start();
   });
 }
 

@@ -1,8 +1,7 @@
 #pragma once
 // Listens on the main port (its own thread and io_context) and hands each accepted socket to
-// a shard in round-robin order. Sockets are accepted straight onto the chosen shard's
-// io_context, so the acceptor never reads a byte: sniffing happens on the shard, and a slow
-// client cannot stall accepting.
+// a shard in round-robin order, as a descriptor the shard registers itself. The acceptor never
+// reads a byte: sniffing happens on the shard, and a slow client cannot stall accepting.
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -28,6 +27,7 @@ class Acceptor {
 
  private:
   void Accept();
+  void HandOver(boost::asio::ip::tcp::socket socket);
 
   ServerRuntime& runtime_;
   boost::asio::io_context io_{1};

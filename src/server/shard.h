@@ -114,7 +114,11 @@ class Shard {
   void CheckDrained();
 
   const ServerConfig& config_;
-  boost::asio::io_context io_{1};
+  // Other threads post to the shard (its scheduler locks), but every operation on its sockets
+  // and timers, registration included, runs on its own thread (see Acceptor::Accept and
+  // Connection::Migrate), so the reactor skips the per-socket locking it would otherwise take
+  // two or three times per request.
+  boost::asio::io_context io_{BOOST_ASIO_CONCURRENCY_HINT_UNSAFE_IO};
   boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work_;
   std::unique_ptr<ShardLog> log_;
   RequestClock clock_;  // the engines' clock: one reading per request or batch (see clock())
