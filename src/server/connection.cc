@@ -251,14 +251,29 @@ void Connection::WriteReplies() {
 
 void Connection::Send(std::string_view bytes) { output_.append(bytes); }
 
+// Sends what is buffered straight away, as Redis does: the socket's buffer mostly has room,
+// and then no asynchronous write is set up at all. Only what does not fit waits for the socket
+// to drain.
 void Connection::Write() {
   if (writing_now_ || socket_closed_) return;
   if (output_.empty()) {
     CloseIfDone();
     return;
   }
+  boost::system::error_code error;
+  const size_t sent = socket_.write_some(boost::asio::buffer(output_), error);
+  if (error && error != boost::asio::error::would_block) {
+    OnWriteError(error);
+    return;
+  }
+  if (sent == output_.size()) {
+    output_.clear();
+    CloseIfDone();
+    MaybeMigrate();
+    return;
+  }
   writing_now_ = true;
-  writing_.swap(output_);
+  writing_.assign(output_, sent);
   output_.clear();
   boost::asio::async_write(
       socket_, boost::asio::buffer(writing_),
@@ -266,15 +281,18 @@ void Connection::Write() {
         self->writing_now_ = false;
         self->writing_.clear();
         if (error) {
-          spdlog::debug("connection {} ({}): write failed: {}", self->id_, self->peer_,
-                        error.message());
-          self->CloseSocket();
+          self->OnWriteError(error);
           return;
         }
         self->Write();
         self->MaybeMigrate();
         self->Read();
       });
+}
+
+void Connection::OnWriteError(const boost::system::error_code& error) {
+  spdlog::debug("connection {} ({}): write failed: {}", id_, peer_, error.message());
+  CloseSocket();
 }
 
 void Connection::CloseAfterWrite() {

@@ -72,6 +72,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void Migrate(uint32_t target);
   void RejectUnserved(std::string_view protocol, std::string_view reply);
   void Write();
+  void OnWriteError(const boost::system::error_code& error);
   void PostWrite();
   void CloseIfDone();
   void CloseSocket();
