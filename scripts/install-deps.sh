@@ -8,7 +8,7 @@ packages=(
   libboost-dev libspdlog-dev libcli11-dev nlohmann-json3-dev libxxhash-dev
   libtomlplusplus-dev libsystemd-dev libisal-dev libgtest-dev libgmock-dev libbenchmark-dev
   libgoogle-perftools-dev
-  redis-tools python3 python3-redis
+  redis-tools python3 python3-redis valgrind
 )
 
 missing=()
