@@ -25,6 +25,13 @@ ensure_release_build() {
 
 require_tools() {
   for tool in "$@"; do
-    command -v "$tool" >/dev/null || { echo "$tool is required (scripts/install-deps.sh)" >&2; exit 1; }
+    command -v "$tool" >/dev/null && continue
+    # redis-server is left out of install-deps.sh: its package starts a service on port 6379.
+    if [[ "$tool" == redis-server ]]; then
+      echo "redis-server is required: apt-get install redis-server" >&2
+    else
+      echo "$tool is required (scripts/install-deps.sh)" >&2
+    fi
+    exit 1
   done
 }
