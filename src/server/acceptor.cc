@@ -56,7 +56,8 @@ void Acceptor::Accept() {
 void Acceptor::HandOver(boost::asio::ip::tcp::socket socket) {
   boost::system::error_code error;
   const auto protocol = socket.local_endpoint(error).protocol();
-  const int fd = error ? -1 : socket.release(error);
+  int fd = -1;
+  if (!error) fd = socket.release(error);
   if (error) {
     spdlog::warn("accept failed: cannot hand the connection to a shard: {}", error.message());
     return;
@@ -65,10 +66,7 @@ void Acceptor::HandOver(boost::asio::ip::tcp::socket socket) {
   next_shard_ = (next_shard_ + 1) % runtime_.shards.size();
   const uint64_t id = runtime_.next_connection_id++;
   boost::asio::post(shard.io(), [this, &shard, id, protocol, fd] {
-    auto connection = std::make_shared<Connection>(
-        boost::asio::ip::tcp::socket(shard.io(), protocol, fd), runtime_, shard, id);
-    shard.Adopt(connection);
-    connection->Start();
+    Connection::Adopt(runtime_, shard, protocol, fd, id)->Start();
   });
 }
 

@@ -43,6 +43,15 @@ Connection::Connection(boost::asio::ip::tcp::socket socket, ServerRuntime& runti
 
 Connection::~Connection() = default;
 
+std::shared_ptr<Connection> Connection::Adopt(ServerRuntime& runtime, Shard& shard,
+                                              boost::asio::ip::tcp protocol, int fd,
+                                              uint64_t id) {
+  auto connection = std::make_shared<Connection>(
+      boost::asio::ip::tcp::socket(shard.io(), protocol, fd), runtime, shard, id);
+  shard.Adopt(connection);
+  return connection;
+}
+
 void Connection::Start() {
   ++runtime_.open_connections;
   Read();
@@ -209,10 +218,8 @@ void Connection::Migrate(uint32_t target) {
   boost::asio::post(to.io(), [&runtime = runtime_, &to, protocol, fd, id = id_,
                               session = std::move(session_), input = std::move(input_),
                               input_size = input_size_]() mutable {
-    auto moved = std::make_shared<Connection>(
-        boost::asio::ip::tcp::socket(to.io(), protocol, fd), runtime, to, id);
-    to.Adopt(moved);
-    moved->Resume(std::move(session), std::move(input), input_size);
+    Adopt(runtime, to, protocol, fd, id)
+        ->Resume(std::move(session), std::move(input), input_size);
   });
   shard_.Forget(this);
 }
@@ -256,22 +263,26 @@ void Connection::Send(std::string_view bytes) { output_.append(bytes); }
 // to drain.
 void Connection::Write() {
   if (writing_now_ || socket_closed_) return;
-  if (output_.empty()) {
-    CloseIfDone();
-    return;
-  }
-  boost::system::error_code error;
-  const size_t sent = socket_.write_some(boost::asio::buffer(output_), error);
-  if (error && error != boost::asio::error::would_block) {
-    OnWriteError(error);
-    return;
-  }
-  if (sent == output_.size()) {
+  if (!output_.empty()) {
+    boost::system::error_code error;
+    const size_t sent = socket_.write_some(boost::asio::buffer(output_), error);
+    if (error && error != boost::asio::error::would_block) {
+      OnWriteError(error);
+      return;
+    }
+    if (sent < output_.size()) {
+      WriteRest(sent);
+      return;
+    }
     output_.clear();
-    CloseIfDone();
-    MaybeMigrate();
-    return;
   }
+  CloseIfDone();
+  MaybeMigrate();
+}
+
+// What the socket did not take, from `sent` on, goes out asynchronously; output buffered
+// meanwhile waits for the next Write.
+void Connection::WriteRest(size_t sent) {
   writing_now_ = true;
   writing_.assign(output_, sent);
   output_.clear();
@@ -285,7 +296,6 @@ void Connection::Write() {
           return;
         }
         self->Write();
-        self->MaybeMigrate();
         self->Read();
       });
 }

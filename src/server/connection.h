@@ -29,6 +29,13 @@ class Connection : public std::enable_shared_from_this<Connection> {
              uint64_t id);
   ~Connection();
 
+  // On `shard`'s thread: a connection for a descriptor released from a socket elsewhere (a
+  // fresh accept, or a connection moving here), registered with this shard's reactor here and
+  // adopted by the shard. The shards' reactors run without per-socket locking, so every
+  // socket reaches a shard this way.
+  static std::shared_ptr<Connection> Adopt(ServerRuntime& runtime, Shard& shard,
+                                           boost::asio::ip::tcp protocol, int fd, uint64_t id);
+
   void Start();
   // Starts serving a connection that moved here from another shard (see Migrate).
   void Resume(std::unique_ptr<Session> session, std::string input, size_t input_size);
@@ -72,6 +79,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void Migrate(uint32_t target);
   void RejectUnserved(std::string_view protocol, std::string_view reply);
   void Write();
+  void WriteRest(size_t sent);
   void OnWriteError(const boost::system::error_code& error);
   void PostWrite();
   void CloseIfDone();

@@ -30,12 +30,13 @@ uint32_t ChecksumOfTypeAndPayload(std::string_view record) {
 
 void EncodeRecord(uint16_t type, std::string_view payload, std::string& out) {
   const size_t start = out.size();
-  // The header goes in with one append (little-endian, as ByteWriter writes); its checksum is
-  // written below once the bytes it covers are in place.
-  char header[kRecordHeaderBytes] = {};
-  const uint32_t length = static_cast<uint32_t>(payload.size());
-  std::memcpy(header + 4, &length, sizeof(length));
-  std::memcpy(header + 8, &type, sizeof(type));
+  // The header goes in with one append; its checksum is written below once the bytes it
+  // covers are in place.
+  char header[kRecordHeaderBytes];
+  RawWriter writer(header);
+  writer.U32(0);
+  writer.U32(static_cast<uint32_t>(payload.size()));
+  writer.U16(type);
   out.append(header, sizeof(header));
   out.append(payload);
   const uint32_t crc = ChecksumOfTypeAndPayload(std::string_view(out).substr(start));

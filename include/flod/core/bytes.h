@@ -115,6 +115,8 @@ class RawWriter {
   explicit RawWriter(char* at) : at_(at) {}
 
   void U8(uint8_t v) { *at_++ = static_cast<char>(v); }
+  void U16(uint16_t v) { PutLe(v); }
+  void U32(uint32_t v) { PutLe(v); }
   void Varint(uint64_t v) {
     while (v >= 0x80) {
       *at_++ = static_cast<char>(v | 0x80);
@@ -134,6 +136,12 @@ class RawWriter {
   char* end() const { return at_; }
 
  private:
+  template <typename T>
+  void PutLe(T v) {
+    std::memcpy(at_, &v, sizeof(T));  // x86-64 and ARM64 are little-endian, as ByteWriter
+    at_ += sizeof(T);
+  }
+
   char* at_;
 };
 

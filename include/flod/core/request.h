@@ -34,7 +34,8 @@ struct RequestArgs {
   // stream batch append: headers of the record whose payload is values[i]
   std::vector<std::vector<std::pair<std::string, std::string>>> headers;
 
-  // Back to the defaults above; strings and vectors keep their room.
+  // Back to the defaults above; strings and vectors keep their room. A field added here needs
+  // a line in Reset (and in request_test's Used(), which checks Reset against a fresh one).
   void Reset();
   bool operator==(const RequestArgs&) const = default;
 };

@@ -78,6 +78,8 @@ TEST(RawWriterTest, WritesTheSameBytesAsByteWriter) {
   std::string appended;
   ByteWriter appender(appended);
   appender.U8(7);
+  appender.U16(0xBEEF);
+  appender.U32(0xDEADBEEF);
   appender.Varint(1'700'000'000'000);
   appender.VarStr("key");
   appender.VarStr("");
@@ -86,6 +88,8 @@ TEST(RawWriterTest, WritesTheSameBytesAsByteWriter) {
   std::string room(64, '\xff');
   RawWriter raw(room.data());
   raw.U8(7);
+  raw.U16(0xBEEF);
+  raw.U32(0xDEADBEEF);
   raw.Varint(1'700'000'000'000);
   raw.VarStr("key");
   raw.VarStr(std::string_view());  // null data, nothing copied
