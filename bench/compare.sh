@@ -11,16 +11,19 @@
 #   - flod alone over its binary protocol (bench/flo_load): KV put/get, queue enqueue and
 #     dequeue+ack, stream append and group read+ack.
 #
-# Usage: bench/compare.sh [-n requests] [--rounds R] [--quick] [--flod PATH]
-#   -n: requests per redis-benchmark row (default 1000000); --rounds: run the redis-benchmark
-#   rows R times, each round starting with the next server in turn, and print each row's
-#   median (default 1: on a noisy machine one round is not a verdict); --quick: 200000 and a
-#   shorter latency run. FLOD_ARGS adds flags to flod. Builds build/bench-release when needed.
+# Usage: bench/compare.sh [-n requests] [--min-seconds S] [--rounds R] [--quick] [--flod PATH]
+#   -n: requests per redis-benchmark row (default 1000000); --min-seconds: a row that took
+#   less runs again with enough requests to take S seconds (default 10; see rerun_count);
+#   --rounds: run the redis-benchmark rows R times, each round starting with the next server
+#   in turn, and print each row's median (default 1: on a noisy machine one round is not a
+#   verdict); --quick: 200000, no reruns and a shorter latency run. FLOD_ARGS adds flags to
+#   flod. Builds build/bench-release when needed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/lib.sh
 
 requests=1000000
+min_seconds=10
 rounds=1
 latency_seconds=10
 flod="${FLOD_BINARY:-}"
@@ -28,7 +31,8 @@ while [[ $# -gt 0 ]]; do
   case "$1" in
     -n) requests="$2"; shift 2 ;;
     --rounds) rounds="$2"; shift 2 ;;
-    --quick) requests=200000; latency_seconds=4; shift ;;
+    --min-seconds) min_seconds="$2"; shift 2 ;;
+    --quick) requests=200000; min_seconds=0; latency_seconds=4; shift ;;
     --flod) flod="$2"; shift 2 ;;
     *) echo "unknown argument: $1" >&2; exit 2 ;;
   esac
@@ -91,17 +95,44 @@ servers_from() {
   local first=$(( ($1 - 1) % ${#servers[@]} ))
   echo "${servers[@]:first}" "${servers[@]:0:first}"
 }
-# bench_all ROUND ROWKEY_PREFIX ARGS...: appends each row's requests/s to
+# benchmark NAME REQUESTS ARGS...: one redis-benchmark run against server NAME, printed as
+# "<test>\t<requests/s>" lines.
+benchmark() {
+  local name="$1" count="$2"; shift 2
+  redis-benchmark -p "${port[$name]}" --threads 2 -c 50 -n "$count" --csv "$@" 2>/dev/null |
+    awk -F'","' 'NR > 1 { gsub(/"/, "", $1); gsub(/"/, "", $2); print $1 "\t" $2 }'
+}
+# rerun_count REQUESTS RPS: how many requests a rerun needs to last min_seconds, or 0 when
+# the run already did. With --threads, redis-benchmark's client threads notice the last reply
+# only on their 250 ms progress timer, so a run's time is rounded up to the next quarter
+# second (a 1.3 s run counts as 1.5 s); a run of min_seconds bounds that error by
+# 0.25 / min_seconds, and the short first run becomes its warm-up.
+rerun_count() {
+  awk -v n="$1" -v rps="$2" -v min="$min_seconds" 'BEGIN {
+    if (rps <= 0 || n / rps >= min) print 0; else printf "%d", int(rps * min * 1.1 / 1000 + 1) * 1000 }'
+}
+# bench_all ROUND ROWKEY_PREFIX TESTS ARGS...: runs each of TESTS (redis-benchmark -t names;
+# "-" for the custom command in ARGS) against every server and appends its requests/s to
 # rps[<server>|<prefix>|<TEST>] (space-separated, one figure per round).
 bench_all() {
-  local round="$1" prefix="$2"; shift 2
-  local name
+  local round="$1" prefix="$2" tests="$3"; shift 3
+  local name test label value again pushed
   for name in $(servers_from "$round"); do
     start "$name"
-    while IFS=$'\t' read -r test value; do
-      rps["$name|$prefix|$test"]+="$value "
-    done < <(redis-benchmark -p "${port[$name]}" --threads 2 -c 50 -n "$requests" --csv "$@" 2>/dev/null |
-             awk -F'","' 'NR > 1 { gsub(/"/, "", $1); gsub(/"/, "", $2); print $1 "\t" $2 }')
+    pushed=0
+    for test in $tests; do
+      local selector=()
+      [[ "$test" == - ]] || selector=(-t "$test")
+      IFS=$'\t' read -r label value < <(benchmark "$name" "$requests" "${selector[@]}" "$@")
+      again="$(rerun_count "$requests" "$value")"
+      # RPOP pops as many as LPUSH pushed just before, so it never meets an empty list.
+      [[ "$test" == lpush ]] && pushed="$again"
+      [[ "$test" == rpop ]] && again="$pushed"
+      if ((again > 0)); then
+        IFS=$'\t' read -r label value < <(benchmark "$name" "$again" "${selector[@]}" "$@")
+      fi
+      rps["$name|$prefix|$label"]+="$value "
+    done
     stop "$name"
   done
 }
@@ -117,12 +148,12 @@ for pipe in 1 16; do rows+=("XADD|d32|P$pipe"); done
 for round in $(seq "$rounds"); do
   for size in 32 1024; do
     for pipe in 1 16; do
-      bench_all "$round" "d$size|P$pipe" -d "$size" -P "$pipe" -t set,get,incr,lpush,rpop,mset
+      bench_all "$round" "d$size|P$pipe" "set get incr lpush rpop mset" -d "$size" -P "$pipe"
     done
   done
   for pipe in 1 16; do
     # redis-benchmark names custom-command rows after the command line.
-    bench_all "$round" "d32|P$pipe|XADD" -P "$pipe" XADD bench-stream '*' field value
+    bench_all "$round" "d32|P$pipe|XADD" - -P "$pipe" XADD bench-stream '*' field value
   done
 done
 for name in "${servers[@]}"; do
@@ -142,7 +173,7 @@ ratio() { awk -v a="${1:-0}" -v b="${2:-0}" 'BEGIN { if (a > 0 && b > 0) printf 
 
 echo
 echo "machine: $(nproc) cores; flod $("$flod" --version | awk '{print $2}') (default durability, $(nproc) shards); $(redis-server --version | awk '{print $1, $2, $3}')"
-echo "redis-benchmark --threads 2 -c 50 -n $requests; requests/s$( ((rounds > 1)) &&
+echo "redis-benchmark --threads 2 -c 50 -n $requests (rows shorter than ${min_seconds}s rerun to last that long); requests/s$( ((rounds > 1)) &&
   echo ", median of $rounds rounds (each started by the next server in turn)")"
 printf '%-16s %6s %4s %12s %12s %8s %12s %8s\n' test value pipe flod redis ratio redis-aof ratio
 for row in "${rows[@]}"; do
