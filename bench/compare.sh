@@ -88,7 +88,7 @@ stop() {
 [[ "$rounds" =~ ^[1-9][0-9]*$ ]] || { echo "--rounds wants a positive integer" >&2; exit 2; }
 
 servers=(flod redis redis-aof)
-declare -A rps
+declare -A rps cpu
 # servers_from ROUND: the servers, starting with the one whose turn it is to go first, since
 # on this kind of machine the server measured second in a pair often does a little worse.
 servers_from() {
@@ -111,27 +111,42 @@ rerun_count() {
   awk -v n="$1" -v rps="$2" -v min="$min_seconds" 'BEGIN {
     if (rps <= 0 || n / rps >= min) print 0; else printf "%d", int(rps * min * 1.1 / 1000 + 1) * 1000 }'
 }
+# cpu_ticks NAME: the CPU time server NAME has used so far, all threads, user and system, in
+# clock ticks.
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/${pid[$1]}/stat"; }
+ticks_per_second="$(getconf CLK_TCK)"
+# measure NAME REQUESTS ARGS...: one run; sets label, value (requests/s) and cpu_us (the
+# server's CPU microseconds per request, which moves less than requests/s when the host's
+# load comes and goes).
+measure() {
+  local name="$1" count="$2" before after
+  before="$(cpu_ticks "$name")"
+  IFS=$'\t' read -r label value < <(benchmark "$@")
+  after="$(cpu_ticks "$name")"
+  cpu_us="$(awk -v t=$((after - before)) -v hz="$ticks_per_second" -v n="$count" \
+    'BEGIN { printf "%.2f", t * 1e6 / hz / n }')"
+}
 # bench_all ROUND ROWKEY_PREFIX TESTS ARGS...: runs each of TESTS (redis-benchmark -t names;
 # "-" for the custom command in ARGS) against every server and appends its requests/s to
-# rps[<server>|<prefix>|<TEST>] (space-separated, one figure per round).
+# rps[<server>|<prefix>|<TEST>] and its CPU per request to cpu[...] (space-separated, one
+# figure per round).
 bench_all() {
   local round="$1" prefix="$2" tests="$3"; shift 3
-  local name test label value again pushed
+  local name test label value cpu_us again pushed
   for name in $(servers_from "$round"); do
     start "$name"
     pushed=0
     for test in $tests; do
       local selector=()
       [[ "$test" == - ]] || selector=(-t "$test")
-      IFS=$'\t' read -r label value < <(benchmark "$name" "$requests" "${selector[@]}" "$@")
+      measure "$name" "$requests" "${selector[@]}" "$@"
       again="$(rerun_count "$requests" "$value")"
       # RPOP pops as many as LPUSH pushed just before, so it never meets an empty list.
       [[ "$test" == lpush ]] && pushed="$again"
       [[ "$test" == rpop ]] && again="$pushed"
-      if ((again > 0)); then
-        IFS=$'\t' read -r label value < <(benchmark "$name" "$again" "${selector[@]}" "$@")
-      fi
+      ((again > 0)) && measure "$name" "$again" "${selector[@]}" "$@"
       rps["$name|$prefix|$label"]+="$value "
+      cpu["$name|$prefix|$label"]+="$cpu_us "
     done
     stop "$name"
   done
@@ -159,7 +174,8 @@ done
 for name in "${servers[@]}"; do
   for pipe in 1 16; do
     key="$(printf '%s\n' "${!rps[@]}" | grep -F "$name|d32|P$pipe|XADD|" | head -1 || true)"
-    [[ -n "$key" ]] && rps["$name|d32|P$pipe|XADD"]="${rps[$key]}"
+    [[ -n "$key" ]] && rps["$name|d32|P$pipe|XADD"]="${rps[$key]}" &&
+      cpu["$name|d32|P$pipe|XADD"]="${cpu[$key]}"
   done
 done
 
@@ -175,18 +191,21 @@ echo
 echo "machine: $(nproc) cores; flod $("$flod" --version | awk '{print $2}') (default durability, $(nproc) shards); $(redis-server --version | awk '{print $1, $2, $3}')"
 echo "redis-benchmark --threads 2 -c 50 -n $requests (rows shorter than ${min_seconds}s rerun to last that long); requests/s$( ((rounds > 1)) &&
   echo ", median of $rounds rounds (each started by the next server in turn)")"
-printf '%-16s %6s %4s %12s %12s %8s %12s %8s\n' test value pipe flod redis ratio redis-aof ratio
+printf '%-16s %6s %4s %12s %12s %7s %12s %7s %8s %8s %8s\n' test value pipe flod redis ratio \
+  redis-aof ratio flod_us redis_us aof_us
 for row in "${rows[@]}"; do
   IFS='|' read -r test size pipe <<<"$row"
-  # shellcheck disable=SC2086  # each entry is a list of figures
-  f="$(median ${rps[flod|$size|$pipe|$test]:-})"
-  # shellcheck disable=SC2086
-  r="$(median ${rps[redis|$size|$pipe|$test]:-})"
-  # shellcheck disable=SC2086
-  a="$(median ${rps[redis-aof|$size|$pipe|$test]:-})"
-  printf '%-16s %6s %4s %12s %12s %8s %12s %8s\n' "$test" "${size#d}" "${pipe#P}" "${f:-n/a}" "${r:-n/a}" \
-    "$(ratio "$f" "$r")" "${a:-n/a}" "$(ratio "$f" "$a")"
+  figures=()
+  for name in "${servers[@]}"; do
+    # shellcheck disable=SC2086  # each entry is a list of figures
+    figures+=("$(median ${rps[$name|$size|$pipe|$test]:-})" "$(median ${cpu[$name|$size|$pipe|$test]:-})")
+  done
+  f="${figures[0]}" r="${figures[2]}" a="${figures[4]}"
+  printf '%-16s %6s %4s %12s %12s %7s %12s %7s %8s %8s %8s\n' "$test" "${size#d}" "${pipe#P}" \
+    "${f:-n/a}" "${r:-n/a}" "$(ratio "$f" "$r")" "${a:-n/a}" "$(ratio "$f" "$a")" \
+    "${figures[1]:-n/a}" "${figures[3]:-n/a}" "${figures[5]:-n/a}"
 done
+echo "(*_us: the server's CPU time per request, all its threads, user and system, in microseconds)"
 
 echo
 echo "latency at a fixed rate (20000 req/s, 8 connections, SET/GET alternating, ${latency_seconds}s, open loop)"
