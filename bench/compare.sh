@@ -127,9 +127,9 @@ measure() {
     'BEGIN { printf "%.2f", t * 1e6 / hz / n }')"
 }
 # bench_all ROUND ROWKEY_PREFIX TESTS ARGS...: runs each of TESTS (redis-benchmark -t names;
-# "-" for the custom command in ARGS) against every server and appends its requests/s to
-# rps[<server>|<prefix>|<TEST>] and its CPU per request to cpu[...] (space-separated, one
-# figure per round).
+# custom:ROW for the custom command in ARGS, reported as ROW) against every server and appends
+# its requests/s to rps[<server>|<prefix>|<TEST>] and its CPU per request to cpu[...]
+# (space-separated, one figure per round).
 bench_all() {
   local round="$1" prefix="$2" tests="$3"; shift 3
   local name test label value cpu_us again pushed
@@ -138,13 +138,15 @@ bench_all() {
     pushed=0
     for test in $tests; do
       local selector=()
-      [[ "$test" == - ]] || selector=(-t "$test")
+      [[ "$test" == custom:* ]] || selector=(-t "$test")
       measure "$name" "$requests" "${selector[@]}" "$@"
       again="$(rerun_count "$requests" "$value")"
       # RPOP pops as many as LPUSH pushed just before, so it never meets an empty list.
       [[ "$test" == lpush ]] && pushed="$again"
       [[ "$test" == rpop ]] && again="$pushed"
       ((again > 0)) && measure "$name" "$again" "${selector[@]}" "$@"
+      # redis-benchmark names a custom command's row after the whole command line.
+      [[ "$test" == custom:* ]] && label="${test#custom:}"
       rps["$name|$prefix|$label"]+="$value "
       cpu["$name|$prefix|$label"]+="$cpu_us "
     done
@@ -167,15 +169,7 @@ for round in $(seq "$rounds"); do
     done
   done
   for pipe in 1 16; do
-    # redis-benchmark names custom-command rows after the command line.
-    bench_all "$round" "d32|P$pipe|XADD" - -P "$pipe" XADD bench-stream '*' field value
-  done
-done
-for name in "${servers[@]}"; do
-  for pipe in 1 16; do
-    key="$(printf '%s\n' "${!rps[@]}" | grep -F "$name|d32|P$pipe|XADD|" | head -1 || true)"
-    [[ -n "$key" ]] && rps["$name|d32|P$pipe|XADD"]="${rps[$key]}" &&
-      cpu["$name|d32|P$pipe|XADD"]="${cpu[$key]}"
+    bench_all "$round" "d32|P$pipe" custom:XADD -P "$pipe" XADD bench-stream '*' field value
   done
 done
 
