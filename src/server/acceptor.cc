@@ -55,9 +55,7 @@ void Acceptor::Accept() {
 
 void Acceptor::HandOver(boost::asio::ip::tcp::socket socket) {
   boost::system::error_code error;
-  const auto protocol = socket.local_endpoint(error).protocol();
-  int fd = -1;
-  if (!error) fd = socket.release(error);
+  const int fd = socket.release(error);
   if (error) {
     spdlog::warn("accept failed: cannot hand the connection to a shard: {}", error.message());
     return;
@@ -65,8 +63,8 @@ void Acceptor::HandOver(boost::asio::ip::tcp::socket socket) {
   Shard& shard = runtime_.shards.at(next_shard_);
   next_shard_ = (next_shard_ + 1) % runtime_.shards.size();
   const uint64_t id = runtime_.next_connection_id++;
-  boost::asio::post(shard.io(), [this, &shard, id, protocol, fd] {
-    Connection::Adopt(runtime_, shard, protocol, fd, id)->Start();
+  boost::asio::post(shard.io(), [this, &shard, id, fd] {
+    if (const auto connection = Connection::Adopt(runtime_, shard, fd, id)) connection->Start();
   });
 }
 

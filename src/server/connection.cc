@@ -1,10 +1,19 @@
 #include "connection.h"
 
+#include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
-#include <boost/asio/write.hpp>
 #include <spdlog/spdlog.h>
 
+#include <cerrno>
 #include <cstring>
+#include <system_error>
+#include <utility>
+
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include "flod/codec/sniffer.h"
 #include "runtime.h"
@@ -25,29 +34,39 @@ constexpr auto kSniffTimeout = std::chrono::seconds(10);
 constexpr uint32_t kMigrateAfterRequests = 16;
 constexpr auto kMigrationSpacing = std::chrono::seconds(1);
 
-}  // namespace
-
-Connection::Connection(boost::asio::ip::tcp::socket socket, ServerRuntime& runtime, Shard& shard,
-                       uint64_t id)
-    : socket_(std::move(socket)),
-      runtime_(runtime),
-      shard_(shard),
-      id_(id),
-      sniff_timer_(shard.io()) {
-  boost::system::error_code ignored;
-  const auto endpoint = socket_.remote_endpoint(ignored);
-  peer_ = ignored ? "unknown" : endpoint.address().to_string() + ":" + std::to_string(endpoint.port());
-  socket_.set_option(boost::asio::ip::tcp::no_delay(true), ignored);
-  socket_.non_blocking(true, ignored);
+std::string PeerOf(int fd) {
+  boost::asio::ip::tcp::endpoint endpoint;
+  socklen_t length = static_cast<socklen_t>(endpoint.capacity());
+  if (::getpeername(fd, endpoint.data(), &length) != 0) return "unknown";
+  endpoint.resize(length);
+  return endpoint.address().to_string() + ":" + std::to_string(endpoint.port());
 }
 
-Connection::~Connection() = default;
+std::string ErrorText(int error) { return std::generic_category().message(error); }
 
-std::shared_ptr<Connection> Connection::Adopt(ServerRuntime& runtime, Shard& shard,
-                                              boost::asio::ip::tcp protocol, int fd,
+}  // namespace
+
+Connection::Connection(int fd, ServerRuntime& runtime, Shard& shard, uint64_t id)
+    : fd_(fd), runtime_(runtime), shard_(shard), id_(id), sniff_timer_(shard.io()) {
+  peer_ = PeerOf(fd_);
+  const int one = 1;
+  (void)::setsockopt(fd_, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+  const int flags = ::fcntl(fd_, F_GETFL);
+  if (flags >= 0) (void)::fcntl(fd_, F_SETFL, flags | O_NONBLOCK);
+}
+
+Connection::~Connection() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+std::shared_ptr<Connection> Connection::Adopt(ServerRuntime& runtime, Shard& shard, int fd,
                                               uint64_t id) {
-  auto connection = std::make_shared<Connection>(
-      boost::asio::ip::tcp::socket(shard.io(), protocol, fd), runtime, shard, id);
+  auto connection = std::make_shared<Connection>(fd, runtime, shard, id);
+  if (!shard.poller().Add(fd, *connection)) {
+    spdlog::warn("connection {} ({}): closed, cannot watch the socket: {}", id,
+                 connection->peer_, ErrorText(errno));
+    return nullptr;  // the destructor closes the socket
+  }
   shard.Adopt(connection);
   return connection;
 }
@@ -69,21 +88,21 @@ void Connection::Read() {
   if (!CanRead()) return;
   if (input_.size() - input_size_ < kReadChunk / 4) input_.resize(input_size_ + kReadChunk);
   const size_t room = input_.size() - input_size_;
-  boost::system::error_code error;
-  const size_t bytes = socket_.read_some(boost::asio::buffer(input_.data() + input_size_, room), error);
-  if (error == boost::asio::error::would_block) {
+  const ssize_t received = ::recv(fd_, input_.data() + input_size_, room, 0);
+  if (received < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) {
     WaitReadable();
     return;
   }
-  if (error) {
-    OnReadError(error);
+  if (received <= 0) {
+    OnReadError(received == 0 ? 0 : errno);
     return;
   }
+  const auto bytes = static_cast<size_t>(received);
   input_size_ += bytes;
   ProcessInput();
   if (!CanRead()) return;
   if (bytes < room) {
-    // Drained: data arriving from here on raises a new edge for the wait.
+    // Drained: data arriving from here on makes the poller report the socket again.
     WaitReadable();
   } else {
     // More may be waiting; read it in a later handler so other connections get their turn.
@@ -97,22 +116,21 @@ void Connection::Read() {
 
 void Connection::WaitReadable() {
   reading_ = true;
-  socket_.async_wait(boost::asio::ip::tcp::socket::wait_read,
-                     [self = shared_from_this()](const boost::system::error_code& error) {
-                       self->reading_ = false;
-                       if (self->migrating_) return;  // the socket now belongs to another shard
-                       if (error) {
-                         self->OnReadError(error);
-                         return;
-                       }
-                       self->Read();
-                     });
+  awaiting_input_ = true;
 }
 
-void Connection::OnReadError(const boost::system::error_code& error) {
-  if (error != boost::asio::error::eof && error != boost::asio::error::operation_aborted) {
-    spdlog::debug("connection {} ({}): read failed: {}", id_, peer_, error.message());
+void Connection::OnReady(uint32_t events) {
+  const std::shared_ptr<Connection> self = shared_from_this();  // a close may drop the last
+  if ((events & SocketPoller::kWritable) != 0 && writing_now_) WriteRest();
+  if ((events & SocketPoller::kReadable) != 0 && awaiting_input_) {
+    awaiting_input_ = false;
+    reading_ = false;
+    Read();
   }
+}
+
+void Connection::OnReadError(int error) {
+  if (error != 0) spdlog::debug("connection {} ({}): read failed: {}", id_, peer_, ErrorText(error));
   // The client may have half-closed after sending its last requests: answer those, but
   // give up its parked blocking requests now, so none takes a message for nobody.
   read_stopped_ = true;
@@ -200,26 +218,22 @@ void Connection::MaybeMigrate() {
 }
 
 void Connection::Migrate(uint32_t target) {
-  boost::system::error_code error;
-  const auto protocol = socket_.local_endpoint(error).protocol();
-  if (error) return;
   migrating_ = true;
-  const int fd = socket_.release(error);  // cancels the pending read; OnRead ignores it
-  if (error) {
-    spdlog::warn("connection {} ({}): cannot move to shard {}: {}", id_, peer_, target,
-                 error.message());
-    migrating_ = false;
-    return;
-  }
+  shard_.poller().Remove(fd_, *this);
+  const int fd = std::exchange(fd_, -1);
   socket_closed_ = true;
   spdlog::debug("connection {} ({}): moves from shard {} to shard {}", id_, peer_, shard_.id(),
                 target);
   Shard& to = runtime_.shards.at(target);
-  boost::asio::post(to.io(), [&runtime = runtime_, &to, protocol, fd, id = id_,
+  boost::asio::post(to.io(), [&runtime = runtime_, &to, fd, id = id_,
                               session = std::move(session_), input = std::move(input_),
                               input_size = input_size_]() mutable {
-    Adopt(runtime, to, protocol, fd, id)
-        ->Resume(std::move(session), std::move(input), input_size);
+    const std::shared_ptr<Connection> moved = Adopt(runtime, to, fd, id);
+    if (moved == nullptr) {
+      --runtime.open_connections;
+      return;
+    }
+    moved->Resume(std::move(session), std::move(input), input_size);
   });
   shard_.Forget(this);
 }
@@ -264,14 +278,15 @@ void Connection::Send(std::string_view bytes) { output_.append(bytes); }
 void Connection::Write() {
   if (writing_now_ || socket_closed_) return;
   if (!output_.empty()) {
-    boost::system::error_code error;
-    const size_t sent = socket_.write_some(boost::asio::buffer(output_), error);
-    if (error && error != boost::asio::error::would_block) {
-      OnWriteError(error);
-      return;
-    }
-    if (sent < output_.size()) {
-      WriteRest(sent);
+    const ssize_t sent = SendSome(output_);
+    if (sent < 0) return;
+    if (static_cast<size_t>(sent) < output_.size()) {
+      // The rest waits for room (the poller's kWritable); output buffered meanwhile waits
+      // for the next Write.
+      writing_now_ = true;
+      writing_.assign(output_, static_cast<size_t>(sent));
+      writing_sent_ = 0;
+      output_.clear();
       return;
     }
     output_.clear();
@@ -280,29 +295,25 @@ void Connection::Write() {
   MaybeMigrate();
 }
 
-// What the socket did not take, from `sent` on, goes out asynchronously; output buffered
-// meanwhile waits for the next Write.
-void Connection::WriteRest(size_t sent) {
-  writing_now_ = true;
-  writing_.assign(output_, sent);
-  output_.clear();
-  boost::asio::async_write(
-      socket_, boost::asio::buffer(writing_),
-      [self = shared_from_this()](const boost::system::error_code& error, size_t) {
-        self->writing_now_ = false;
-        self->writing_.clear();
-        if (error) {
-          self->OnWriteError(error);
-          return;
-        }
-        self->Write();
-        self->Read();
-      });
+void Connection::WriteRest() {
+  const ssize_t sent = SendSome(std::string_view(writing_).substr(writing_sent_));
+  if (sent < 0) return;
+  writing_sent_ += static_cast<size_t>(sent);
+  if (writing_sent_ < writing_.size()) return;
+  writing_now_ = false;
+  writing_.clear();
+  Write();
+  Read();
 }
 
-void Connection::OnWriteError(const boost::system::error_code& error) {
-  spdlog::debug("connection {} ({}): write failed: {}", id_, peer_, error.message());
+// The bytes the socket took (0 when it is full), or -1 after a failure closed the socket.
+ssize_t Connection::SendSome(std::string_view bytes) {
+  const ssize_t sent = ::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL);
+  if (sent >= 0) return sent;
+  if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) return 0;
+  spdlog::debug("connection {} ({}): write failed: {}", id_, peer_, ErrorText(errno));
   CloseSocket();
+  return -1;
 }
 
 void Connection::CloseAfterWrite() {
@@ -324,9 +335,9 @@ void Connection::CloseSocket() {
   peer_gone_.store(true);
   auto self = shared_from_this();  // Forget() drops the shard's reference
   sniff_timer_.cancel();
-  boost::system::error_code ignored;
-  socket_.shutdown(boost::asio::ip::tcp::socket::shutdown_both, ignored);
-  socket_.close(ignored);
+  shard_.poller().Remove(fd_, *this);
+  ::shutdown(fd_, SHUT_RDWR);
+  ::close(std::exchange(fd_, -1));
   --runtime_.open_connections;
   shard_.Forget(this);
 }

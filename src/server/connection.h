@@ -1,9 +1,8 @@
 #pragma once
 // One client socket on one shard: reads, sniffs the protocol from the first bytes, hands
 // input to the protocol Session, and writes replies in batches. Lives on its shard's thread;
-// kept alive by shared_ptr while reads, writes or requests are outstanding.
+// kept alive by its shard until it closes or moves, and by its calls while they are out.
 
-#include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
 
 #include <atomic>
@@ -12,10 +11,14 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
+
+#include <sys/types.h>
 
 #include "flod/core/request.h"
 #include "call.h"
 #include "session.h"
+#include "socket_poller.h"
 
 namespace flod::server {
 
@@ -23,18 +26,20 @@ class Shard;
 class ShardSet;
 struct ServerRuntime;
 
-class Connection : public std::enable_shared_from_this<Connection> {
+class Connection final : public std::enable_shared_from_this<Connection>,
+                         public SocketPoller::Client {
  public:
-  Connection(boost::asio::ip::tcp::socket socket, ServerRuntime& runtime, Shard& shard,
-             uint64_t id);
+  // Takes over `fd`, a connected TCP socket.
+  Connection(int fd, ServerRuntime& runtime, Shard& shard, uint64_t id);
+  // Closes the socket if it is still ours.
   ~Connection();
 
   // On `shard`'s thread: a connection for a descriptor released from a socket elsewhere (a
-  // fresh accept, or a connection moving here), registered with this shard's reactor here and
+  // fresh accept, or a connection moving here), registered with this shard's poller here and
   // adopted by the shard. The shards' reactors run without per-socket locking, so every
   // socket reaches a shard this way.
-  static std::shared_ptr<Connection> Adopt(ServerRuntime& runtime, Shard& shard,
-                                           boost::asio::ip::tcp protocol, int fd, uint64_t id);
+  static std::shared_ptr<Connection> Adopt(ServerRuntime& runtime, Shard& shard, int fd,
+                                           uint64_t id);
 
   void Start();
   // Starts serving a connection that moved here from another shard (see Migrate).
@@ -59,6 +64,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void StopReading();
   // Closes now (server shutdown).
   void Shutdown();
+  // The poller's report for our socket.
+  void OnReady(uint32_t events) override;
 
   uint64_t id() const { return id_; }
   const std::string& peer() const { return peer_; }
@@ -69,7 +76,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
   bool CanRead() const;
   void Read();
   void WaitReadable();
-  void OnReadError(const boost::system::error_code& error);
+  // `error`: an errno value, or 0 for the client's end of stream.
+  void OnReadError(int error);
   void ProcessInput();
   bool ChooseSession();
   // Connection affinity: a client whose requests keep going to one other shard is moved
@@ -79,13 +87,14 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void Migrate(uint32_t target);
   void RejectUnserved(std::string_view protocol, std::string_view reply);
   void Write();
-  void WriteRest(size_t sent);
-  void OnWriteError(const boost::system::error_code& error);
+  // Sends what is left of writing_; once all of it is gone, goes on with output_.
+  void WriteRest();
+  ssize_t SendSome(std::string_view bytes);
   void PostWrite();
   void CloseIfDone();
   void CloseSocket();
 
-  boost::asio::ip::tcp::socket socket_;
+  int fd_;  // non-blocking; -1 once closed or handed to another shard
   ServerRuntime& runtime_;
   Shard& shard_;
   const uint64_t id_;
@@ -101,8 +110,10 @@ class Connection : public std::enable_shared_from_this<Connection> {
   size_t input_size_ = 0;   // bytes of input_ that hold data (the rest is read room)
   std::string output_;      // replies waiting for the socket
   std::string writing_;     // the batch being written
-  bool reading_ = false;        // a readiness wait or a posted Read is outstanding
-  bool writing_now_ = false;
+  size_t writing_sent_ = 0;  // bytes of writing_ the socket took
+  bool reading_ = false;        // waiting for input, or a posted Read is outstanding
+  bool awaiting_input_ = false;  // drained: the poller's next kReadable report reads again
+  bool writing_now_ = false;     // writing_ waits for the poller's kWritable report
   bool read_stopped_ = false;   // EOF from the client, or the server stopped reading
   bool close_requested_ = false;
   bool processing_ = false;     // inside ProcessInput: batch replies into one write

@@ -20,6 +20,7 @@
 #include "flod/server/config.h"
 #include "call.h"
 #include "shard_log.h"
+#include "socket_poller.h"
 #include "waiters.h"
 
 namespace flod::server {
@@ -36,6 +37,7 @@ class Shard {
 
   uint32_t id() const { return context_.shard_id; }
   boost::asio::io_context& io() { return io_; }
+  SocketPoller& poller() { return poller_; }
   dispatch::ShardContext& context() { return context_; }
   // The engines' clock. A RequestClock::Scope on it around a batch of requests (one read of
   // a connection) gives the whole batch one clock reading.
@@ -120,6 +122,7 @@ class Shard {
   // two or three times per request.
   boost::asio::io_context io_{BOOST_ASIO_CONCURRENCY_HINT_UNSAFE_IO};
   boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work_;
+  SocketPoller poller_{io_};
   std::unique_ptr<ShardLog> log_;
   RequestClock clock_;  // the engines' clock: one reading per request or batch (see clock())
   dispatch::ShardContext context_;
