@@ -88,8 +88,11 @@ void Connection::Read() {
   if (!CanRead()) return;
   if (input_.size() - input_size_ < kReadChunk / 4) input_.resize(input_size_ + kReadChunk);
   const size_t room = input_.size() - input_size_;
-  const ssize_t received = ::recv(fd_, input_.data() + input_size_, room, 0);
-  if (received < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) {
+  ssize_t received = 0;
+  do {
+    received = ::recv(fd_, input_.data() + input_size_, room, 0);
+  } while (received < 0 && errno == EINTR);
+  if (received < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
     WaitReadable();
     return;
   }
@@ -306,14 +309,24 @@ void Connection::WriteRest() {
   Read();
 }
 
-// The bytes the socket took (0 when it is full), or -1 after a failure closed the socket.
+// The bytes the socket took, or -1 after a failure closed the socket. Fewer than `bytes`
+// only once a send would block: the poller reports room to write only after that.
 ssize_t Connection::SendSome(std::string_view bytes) {
-  const ssize_t sent = ::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL);
-  if (sent >= 0) return sent;
-  if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) return 0;
-  spdlog::debug("connection {} ({}): write failed: {}", id_, peer_, ErrorText(errno));
-  CloseSocket();
-  return -1;
+  size_t total = 0;
+  while (total < bytes.size()) {
+    const ssize_t sent =
+        ::send(fd_, bytes.data() + total, bytes.size() - total, MSG_NOSIGNAL);
+    if (sent > 0) {
+      total += static_cast<size_t>(sent);
+    } else if (sent == 0 || errno == EAGAIN || errno == EWOULDBLOCK) {
+      break;
+    } else if (errno != EINTR) {
+      spdlog::debug("connection {} ({}): write failed: {}", id_, peer_, ErrorText(errno));
+      CloseSocket();
+      return -1;
+    }
+  }
+  return static_cast<ssize_t>(total);
 }
 
 void Connection::CloseAfterWrite() {

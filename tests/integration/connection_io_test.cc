@@ -1,0 +1,63 @@
+// The socket layer when replies outrun the client: what the socket cannot take waits in the
+// server for room, arrives whole and in order, and a client that leaves with replies unsent
+// is dropped without disturbing anyone else.
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "support/flo_wire.h"
+#include "support/flod_fixture.h"
+
+namespace flod::testing {
+namespace {
+
+using namespace wire;
+using namespace std::chrono_literals;
+
+constexpr int kPipelinedGets = 24;  // 24 MiB of replies: far more than loopback buffers hold
+
+std::string PatternedValue() {
+  std::string value(1u << 20, '\0');
+  for (size_t i = 0; i < value.size(); ++i) value[i] = static_cast<char>('a' + i % 26);
+  return value;
+}
+
+class ConnectionIoTest : public FlodTest {};
+
+TEST_F(ConnectionIoTest, RepliesLargerThanTheSocketBuffersArriveWholeWhenTheClientReadsLate) {
+  auto client = Connect();
+  const std::string value = PatternedValue();
+  ASSERT_EQ(client->Call(kKvPut, "big", value).status, kOk);
+  std::vector<uint64_t> ids;
+  for (int i = 0; i < kPipelinedGets; ++i) ids.push_back(client->Send(kKvGet, "big"));
+  std::this_thread::sleep_for(300ms);  // the server fills the socket and waits for room
+
+  for (uint64_t id : ids) {
+    const FloReply reply = client->ReceiveFor(id);
+    ASSERT_EQ(reply.status, kOk);
+    ASSERT_EQ(reply.data.size(), 8 + value.size());
+    EXPECT_TRUE(reply.data.compare(8, std::string::npos, value) == 0) << "request " << id;
+  }
+  EXPECT_EQ(client->Call(kKvPut, "after", "x").status, kOk) << "the connection goes on";
+}
+
+TEST_F(ConnectionIoTest, ClientLeavingWithRepliesUnsentDisturbsNoOne) {
+  auto bystander = Connect();
+  {
+    auto leaving = Connect();
+    ASSERT_EQ(leaving->Call(kKvPut, "big", PatternedValue()).status, kOk);
+    for (int i = 0; i < kPipelinedGets; ++i) leaving->Send(kKvGet, "big");
+    std::this_thread::sleep_for(100ms);
+  }  // closed with most replies still in the server
+  ASSERT_EQ(bystander->Call(kKvPut, "k", "v").status, kOk);
+  EXPECT_EQ(bystander->Call(kKvGet, "k").data.substr(8), "v");
+  auto newcomer = Connect();
+  EXPECT_EQ(newcomer->Call(kKvGet, "k").data.substr(8), "v");
+}
+
+}  // namespace
+}  // namespace flod::testing
