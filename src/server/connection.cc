@@ -133,7 +133,9 @@ void Connection::OnReady(uint32_t events) {
 }
 
 void Connection::OnReadError(int error) {
-  if (error != 0) spdlog::debug("connection {} ({}): read failed: {}", id_, peer_, ErrorText(error));
+  if (error != 0) {
+    spdlog::debug("connection {} ({}): read failed: {}", id_, peer_, ErrorText(error));
+  }
   // The client may have half-closed after sending its last requests: answer those, but
   // give up its parked blocking requests now, so none takes a message for nobody.
   read_stopped_ = true;
