@@ -289,8 +289,8 @@ void Connection::Write() {
       // The rest waits for room (the poller's kWritable); output buffered meanwhile waits
       // for the next Write.
       writing_now_ = true;
-      writing_.assign(output_, static_cast<size_t>(sent));
-      writing_sent_ = 0;
+      writing_.swap(output_);  // no copy; both buffers keep their room
+      writing_sent_ = static_cast<size_t>(sent);
       output_.clear();
       return;
     }

@@ -11,6 +11,7 @@
 
 #include "support/flo_wire.h"
 #include "support/flod_fixture.h"
+#include "support/resp_client.h"
 
 namespace flod::testing {
 namespace {
@@ -45,14 +46,31 @@ TEST_F(ConnectionIoTest, RepliesLargerThanTheSocketBuffersArriveWholeWhenTheClie
   EXPECT_EQ(client->Call(kKvPut, "after", "x").status, kOk) << "the connection goes on";
 }
 
-TEST_F(ConnectionIoTest, ClientLeavingWithRepliesUnsentDisturbsNoOne) {
+// connected_clients from INFO, as `observer` sees it.
+int ConnectedClients(RespClient& observer) {
+  const std::string info = observer.Call({"INFO", "clients"});
+  const size_t at = info.find("connected_clients:");
+  return at == std::string::npos ? -1 : std::stoi(info.substr(at + 18));
+}
+
+TEST_F(ConnectionIoTest, ClientLeavingWithRepliesUnsentIsClosedAndDisturbsNoOne) {
   auto bystander = Connect();
+  RespClient observer;
+  ASSERT_TRUE(observer.Connect(server_->port()));
+  ASSERT_EQ(ConnectedClients(observer), 2);
   {
     auto leaving = Connect();
     ASSERT_EQ(leaving->Call(kKvPut, "big", PatternedValue()).status, kOk);
     for (int i = 0; i < kPipelinedGets; ++i) leaving->Send(kKvGet, "big");
     std::this_thread::sleep_for(100ms);
+    ASSERT_EQ(ConnectedClients(observer), 3);
   }  // closed with most replies still in the server
+  int connected = -1;
+  for (int attempt = 0; attempt < 100 && connected != 2; ++attempt) {
+    std::this_thread::sleep_for(20ms);
+    connected = ConnectedClients(observer);
+  }
+  EXPECT_EQ(connected, 2) << "the server let go of the client that left";
   ASSERT_EQ(bystander->Call(kKvPut, "k", "v").status, kOk);
   EXPECT_EQ(bystander->Call(kKvGet, "k").data.substr(8), "v");
   auto newcomer = Connect();

@@ -3,11 +3,8 @@
 // stream engines.
 
 #include <gtest/gtest.h>
-#include <poll.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
-#include <cstring>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -16,63 +13,12 @@
 #include "support/flo_wire.h"
 #include "support/flod_fixture.h"
 #include "support/le_bytes.h"
-#include "support/loopback.h"
+#include "support/resp_client.h"
 
 namespace flod::testing {
 namespace {
 
 using namespace wire;
-
-
-// A minimal blocking RESP2 client: sends one command, returns its whole raw reply.
-class RespClient {
- public:
-  ~RespClient() {
-    if (fd_ >= 0) close(fd_);
-  }
-  bool Connect(uint16_t port) {
-    fd_ = ConnectLoopback(port);
-    return fd_ >= 0;
-  }
-  std::string Call(const std::vector<std::string>& args) {
-    std::string out = "*" + std::to_string(args.size()) + "\r\n";
-    for (const std::string& arg : args)
-      out += "$" + std::to_string(arg.size()) + "\r\n" + arg + "\r\n";
-    EXPECT_EQ(send(fd_, out.data(), out.size(), MSG_NOSIGNAL), static_cast<ssize_t>(out.size()));
-    std::string reply;
-    while (!Complete(reply, 0)) {
-      pollfd p{fd_, POLLIN, 0};
-      if (poll(&p, 1, 5'000) <= 0) break;
-      char buffer[4096];
-      const ssize_t n = recv(fd_, buffer, sizeof(buffer), 0);
-      if (n <= 0) break;
-      reply.append(buffer, static_cast<size_t>(n));
-    }
-    return reply;
-  }
-
- private:
-  // True when `reply` holds one whole RESP value starting at `at` (moved past it).
-  static bool Complete(const std::string& reply, size_t at) {
-    return End(reply, at) != std::string::npos;
-  }
-  static size_t End(const std::string& reply, size_t at) {
-    const size_t crlf = reply.find("\r\n", at);
-    if (crlf == std::string::npos) return std::string::npos;
-    const char type = reply[at];
-    if (type == '+' || type == '-' || type == ':') return crlf + 2;
-    const long long n = std::stoll(reply.substr(at + 1, crlf - at - 1));
-    if (type == '$') {
-      if (n < 0) return crlf + 2;
-      return reply.size() >= crlf + 2 + n + 2 ? crlf + 2 + n + 2 : std::string::npos;
-    }
-    size_t next = crlf + 2;
-    for (long long i = 0; i < n && next != std::string::npos; ++i) next = End(reply, next);
-    return next;
-  }
-
-  int fd_ = -1;
-};
 
 class RespCrossProtocolTest : public FlodTest {
  protected:
