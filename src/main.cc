@@ -10,6 +10,7 @@
 #include "flod/server/config.h"
 #include "flod/server/logging.h"
 #include "flod/server/server.h"
+#include "flod/server/string_ops_choice.h"
 
 namespace {
 
@@ -71,6 +72,10 @@ std::string BuildConfig(const CommandLine& cli, ServerConfig& config) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // First, before any file or thread is open: a restart must not inherit either.
+  std::string not_restarted;
+  flod::server::RestartForStringOps(argv, not_restarted);
+
   CLI::App app{"flod: the Flo runtime (KV, queues, streams) in one process"};
   CommandLine cli;
   AddFlags(app, cli);
@@ -88,6 +93,11 @@ int main(int argc, char** argv) {
   if (auto error = flod::server::SetupLogging(config.log_level, config.log_format); !error.empty()) {
     std::cerr << "flod: " << error << "\n";
     return 2;
+  }
+  if (!not_restarted.empty()) {
+    spdlog::warn("kept glibc's AVX-512 string functions, which are slower here ({}); see "
+                 "docs/performance.md",
+                 not_restarted);
   }
   return flod::server::RunServer(config);
 }

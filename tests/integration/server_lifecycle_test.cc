@@ -2,10 +2,14 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdio>
+#include <fstream>
+#include <iterator>
 #include <memory>
 
 #include "support/flo_wire.h"
+#include "flod/server/string_ops_choice.h"
 #include "support/flod_fixture.h"
 
 namespace flod::testing {
@@ -52,6 +56,38 @@ TEST_F(ServerLifecycleTest, HttpClientGetsAClearRefusal) {
   const auto answer = client->ReadUntilClosed(3000);
   ASSERT_TRUE(answer.has_value());
   EXPECT_EQ(answer->rfind("HTTP/1.1 501", 0), 0u) << *answer;
+}
+
+std::string EnvironmentOf(pid_t pid) {
+  std::ifstream file("/proc/" + std::to_string(pid) + "/environ", std::ios::binary);
+  std::string environ((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
+  std::replace(environ.begin(), environ.end(), '\0', '\n');
+  return "\n" + environ;  // so every variable, the first too, follows a newline
+}
+
+bool CpuHasAvx512() {
+  return __builtin_cpu_supports("avx512f") || __builtin_cpu_supports("avx512vl");
+}
+
+// string_ops_choice.h: on an AVX-512 CPU flod serves from a restart of itself (same process id)
+// that asks glibc for its AVX2 string functions; elsewhere it runs as started.
+TEST_F(ServerLifecycleTest, ServesUnderTheStringOpsItChose) {
+  const std::string wanted = "\nGLIBC_TUNABLES=" + std::string(server::kNoAvx512StringOps) + "\n";
+  const std::string environ = EnvironmentOf(server_->pid());
+  EXPECT_EQ(environ.find(wanted) != std::string::npos, CpuHasAvx512()) << environ;
+  auto client = Connect();
+  EXPECT_EQ(client->Call(kKvPut, "k", "v").status, kOk);
+}
+
+TEST_F(ServerLifecycleTest, AnOperatorsStringOpsChoiceStands) {
+  ASSERT_EQ(server_->Stop(), 0);
+  FlodProcess::Options options = ServerOptions();
+  options.extra_env = {"GLIBC_TUNABLES=glibc.cpu.hwcaps=-ERMS"};
+  FlodProcess chosen(options);
+  ASSERT_TRUE(chosen.Start()) << chosen.Log();
+  EXPECT_NE(EnvironmentOf(chosen.pid()).find("\nGLIBC_TUNABLES=glibc.cpu.hwcaps=-ERMS\n"),
+            std::string::npos);
+  EXPECT_EQ(chosen.Stop(), 0) << chosen.Log();
 }
 
 TEST(FlodCommandLineTest, DefaultConfigPrintsEverySection) {

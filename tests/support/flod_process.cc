@@ -48,6 +48,7 @@ bool FlodProcess::Start() {
       const int log_fd = open(log_path_.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
       dup2(log_fd, STDERR_FILENO);
       dup2(log_fd, STDOUT_FILENO);
+      for (auto& variable : options_.extra_env) putenv(variable.data());
       std::vector<char*> argv;
       for (auto& arg : args) argv.push_back(arg.data());
       argv.push_back(nullptr);

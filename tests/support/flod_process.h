@@ -19,6 +19,8 @@ class FlodProcess {
     std::string durability = "async_flush";
     std::string log_level = "info";
     std::vector<std::string> extra_args;
+    // NAME=value pairs added to flod's environment (the test's own is inherited).
+    std::vector<std::string> extra_env;
   };
 
   explicit FlodProcess(Options options);
@@ -36,6 +38,7 @@ class FlodProcess {
   // Sends `signal` and returns at once (SIGUSR1: snapshot now).
   void Signal(int signal);
   bool running() const { return pid_ > 0; }
+  pid_t pid() const { return pid_; }
   uint16_t port() const { return port_; }
   // Everything flod wrote to stderr so far.
   std::string Log() const;
