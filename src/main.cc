@@ -73,8 +73,7 @@ std::string BuildConfig(const CommandLine& cli, ServerConfig& config) {
 
 int main(int argc, char** argv) {
   // First, before any file or thread is open: a restart must not inherit either.
-  std::string not_restarted;
-  flod::server::RestartForStringOps(argv, not_restarted);
+  const std::string not_restarted = flod::server::RestartForStringOps(argv);
 
   CLI::App app{"flod: the Flo runtime (KV, queues, streams) in one process"};
   CommandLine cli;

@@ -23,6 +23,8 @@ bool SetsHwcaps(std::string_view tunables) {
   return false;
 }
 
+}  // namespace
+
 bool CpuHasAvx512() {
 #if defined(__x86_64__)
   return __builtin_cpu_supports("avx512f") || __builtin_cpu_supports("avx512vl");
@@ -30,8 +32,6 @@ bool CpuHasAvx512() {
   return false;
 #endif
 }
-
-}  // namespace
 
 std::optional<std::string> TunablesForStringOps(const char* current, bool cpu_has_avx512) {
   if (!cpu_has_avx512) return std::nullopt;
@@ -43,33 +43,23 @@ std::optional<std::string> TunablesForStringOps(const char* current, bool cpu_ha
   return wanted;
 }
 
-void RestartForStringOps(char** argv, std::string& not_restarted) {
-  not_restarted.clear();
+std::string RestartForStringOps(char** argv, const char* self) {
 #if defined(__GLIBC__)
-  const char* current = std::getenv("GLIBC_TUNABLES");
-  const std::string before = current != nullptr ? current : "";
-  const std::optional<std::string> tunables = TunablesForStringOps(current, CpuHasAvx512());
-  if (!tunables) return;
+  const std::optional<std::string> tunables =
+      TunablesForStringOps(std::getenv("GLIBC_TUNABLES"), CpuHasAvx512());
+  if (!tunables) return {};
   // A privileged start (set-user-ID, file capabilities) has glibc drop GLIBC_TUNABLES, so
   // the restarted flod would ask again forever.
-  if (getauxval(AT_SECURE) != 0) {
-    not_restarted = "privileged start: glibc ignores GLIBC_TUNABLES";
-    return;
-  }
+  if (getauxval(AT_SECURE) != 0) return "privileged start: glibc ignores GLIBC_TUNABLES";
   if (setenv("GLIBC_TUNABLES", tunables->c_str(), 1) != 0) {
-    not_restarted = std::string("setenv: ") + std::strerror(errno);
-    return;
+    return std::string("setenv: ") + std::strerror(errno);
   }
-  execv("/proc/self/exe", argv);
-  not_restarted = std::string("execv /proc/self/exe: ") + std::strerror(errno);
-  // Back as it was, for any program flod starts: the choice was not made after all.
-  if (current != nullptr) {
-    setenv("GLIBC_TUNABLES", before.c_str(), 1);
-  } else {
-    unsetenv("GLIBC_TUNABLES");
-  }
+  execv(self, argv);
+  return std::string("execv ") + self + ": " + std::strerror(errno);
 #else
   (void)argv;
+  (void)self;
+  return {};
 #endif
 }
 

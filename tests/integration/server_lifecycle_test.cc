@@ -65,6 +65,7 @@ std::string EnvironmentOf(pid_t pid) {
   return "\n" + environ;  // so every variable, the first too, follows a newline
 }
 
+// The test's own reading of the CPU, not flod's, so that a wrong check in flod shows.
 bool CpuHasAvx512() {
   return __builtin_cpu_supports("avx512f") || __builtin_cpu_supports("avx512vl");
 }

@@ -16,15 +16,18 @@ namespace flod::server {
 // The glibc tunable that makes the AVX-512 and EVEX string functions unusable.
 inline constexpr std::string_view kNoAvx512StringOps = "glibc.cpu.hwcaps=-AVX512F,-AVX512VL";
 
+// Whether glibc would pick its AVX-512 / EVEX string functions on this CPU.
+bool CpuHasAvx512();
+
 // The GLIBC_TUNABLES value flod should run under, given the current one (nullptr: unset), or
 // nullopt when nothing needs to change: the CPU has no AVX-512, or the value already sets
 // glibc.cpu.hwcaps (an operator's own choice stands, and a restarted flod sees its own).
 std::optional<std::string> TunablesForStringOps(const char* current, bool cpu_has_avx512);
 
-// Before any thread starts: when TunablesForStringOps asks for a change, sets GLIBC_TUNABLES
-// and executes this binary again with the same arguments and the same process id. Returns
-// only when no change is needed or the restart cannot happen, and then says why in
-// `not_restarted` (empty when no change was needed); flod then runs as it is.
-void RestartForStringOps(char** argv, std::string& not_restarted);
+// Before any file or thread is open: when TunablesForStringOps asks for a change, sets
+// GLIBC_TUNABLES and executes `self` (this binary) again with the same arguments and the same
+// process id. Returns only when no change is needed (empty) or the restart cannot happen (why
+// not); flod then runs as it is.
+std::string RestartForStringOps(char** argv, const char* self = "/proc/self/exe");
 
 }  // namespace flod::server

@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdlib>
+#include <optional>
+#include <string>
+
 namespace flod::server {
 namespace {
 
@@ -37,6 +41,48 @@ TEST(StringOpsChoiceTest, ASimilarlyNamedTunableIsNotHwcaps) {
             "glibc.cpu.hwcap_mask=0:" + std::string(kNoAvx512StringOps));
   EXPECT_EQ(TunablesForStringOps("x.glibc.cpu.hwcaps=-AVX2", kAvx512),
             "x.glibc.cpu.hwcaps=-AVX2:" + std::string(kNoAvx512StringOps));
+}
+
+// Runs RestartForStringOps on a binary that does not exist, with GLIBC_TUNABLES set to
+// `tunables` (nullptr: unset) for the call and put back afterwards.
+class RestartTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (const char* value = std::getenv("GLIBC_TUNABLES")) saved_ = value;
+  }
+  void TearDown() override {
+    if (saved_) {
+      setenv("GLIBC_TUNABLES", saved_->c_str(), 1);
+    } else {
+      unsetenv("GLIBC_TUNABLES");
+    }
+  }
+  std::string RestartWith(const char* tunables) {
+    if (tunables != nullptr) {
+      setenv("GLIBC_TUNABLES", tunables, 1);
+    } else {
+      unsetenv("GLIBC_TUNABLES");
+    }
+    char name[] = "flod";
+    char* argv[] = {name, nullptr};
+    return RestartForStringOps(argv, "/nonexistent/flod");
+  }
+
+  std::optional<std::string> saved_;
+};
+
+TEST_F(RestartTest, AFailedRestartSaysWhyAndFlodRunsOn) {
+  const std::string why = RestartWith(nullptr);
+  if (CpuHasAvx512()) {
+    EXPECT_EQ(why, "execv /nonexistent/flod: No such file or directory");
+  } else {
+    EXPECT_EQ(why, "");  // nothing to change, so no restart was tried
+  }
+}
+
+TEST_F(RestartTest, AnOperatorsHwcapsMeansNoRestart) {
+  EXPECT_EQ(RestartWith("glibc.cpu.hwcaps=-ERMS"), "");
+  EXPECT_STREQ(std::getenv("GLIBC_TUNABLES"), "glibc.cpu.hwcaps=-ERMS");
 }
 
 }  // namespace
