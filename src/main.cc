@@ -73,7 +73,7 @@ std::string BuildConfig(const CommandLine& cli, ServerConfig& config) {
 
 int main(int argc, char** argv) {
   // First, before any file or thread is open: a restart must not inherit either.
-  const std::string not_restarted = flod::server::RestartForStringOps(argv);
+  const std::string not_restarted = flod::server::RestartForStringOps(argv, flod::server::RunningBinary());
 
   CLI::App app{"flod: the Flo runtime (KV, queues, streams) in one process"};
   CommandLine cli;

@@ -3,6 +3,9 @@
 #include <sys/auxv.h>
 #include <unistd.h>
 
+#include <filesystem>
+#include <system_error>
+
 #include <algorithm>
 #include <cerrno>
 #include <cstdlib>
@@ -43,19 +46,28 @@ std::optional<std::string> TunablesForStringOps(const char* current, bool cpu_ha
   return wanted;
 }
 
-std::string RestartForStringOps(char** argv, const char* self) {
+std::string RunningBinary() {
+  std::error_code error;
+  const std::filesystem::path path = std::filesystem::read_symlink("/proc/self/exe", error);
+  // A replaced or removed binary reads as "<path> (deleted)", which is no file to execute.
+  if (error || !std::filesystem::exists(path, error)) return {};
+  return path.string();
+}
+
+std::string RestartForStringOps(char** argv, const std::string& self) {
 #if defined(__GLIBC__)
   const std::optional<std::string> tunables =
       TunablesForStringOps(std::getenv("GLIBC_TUNABLES"), CpuHasAvx512());
   if (!tunables) return {};
+  if (self.empty()) return "the running binary's path is unknown";
   // A privileged start (set-user-ID, file capabilities) has glibc drop GLIBC_TUNABLES, so
   // the restarted flod would ask again forever.
   if (getauxval(AT_SECURE) != 0) return "privileged start: glibc ignores GLIBC_TUNABLES";
   if (setenv("GLIBC_TUNABLES", tunables->c_str(), 1) != 0) {
     return std::string("setenv: ") + std::strerror(errno);
   }
-  execv(self, argv);
-  return std::string("execv ") + self + ": " + std::strerror(errno);
+  execv(self.c_str(), argv);
+  return "execv " + self + ": " + std::strerror(errno);
 #else
   (void)argv;
   (void)self;

@@ -65,6 +65,14 @@ std::string EnvironmentOf(pid_t pid) {
   return "\n" + environ;  // so every variable, the first too, follows a newline
 }
 
+// What ps, pgrep and top call the process.
+std::string NameOf(pid_t pid) {
+  std::ifstream file("/proc/" + std::to_string(pid) + "/comm");
+  std::string name;
+  std::getline(file, name);
+  return name;
+}
+
 // The test's own reading of the CPU, not flod's, so that a wrong check in flod shows.
 bool CpuHasAvx512() {
   return __builtin_cpu_supports("avx512f") || __builtin_cpu_supports("avx512vl");
@@ -76,6 +84,7 @@ TEST_F(ServerLifecycleTest, ServesUnderTheStringOpsItChose) {
   const std::string wanted = "\nGLIBC_TUNABLES=" + std::string(server::kNoAvx512StringOps) + "\n";
   const std::string environ = EnvironmentOf(server_->pid());
   EXPECT_EQ(environ.find(wanted) != std::string::npos, CpuHasAvx512()) << environ;
+  EXPECT_EQ(NameOf(server_->pid()), "flod");
   auto client = Connect();
   EXPECT_EQ(client->Call(kKvPut, "k", "v").status, kOk);
 }

@@ -24,10 +24,16 @@ bool CpuHasAvx512();
 // glibc.cpu.hwcaps (an operator's own choice stands, and a restarted flod sees its own).
 std::optional<std::string> TunablesForStringOps(const char* current, bool cpu_has_avx512);
 
+// The path of the running binary (/proc/self/exe resolved), or empty when it is unknown or
+// has been deleted since it started. Executing it by this path, rather than by
+// /proc/self/exe, keeps the process's name (comm, what ps, pgrep and top show) "flod": the
+// kernel names a process after the file it executes.
+std::string RunningBinary();
+
 // Before any file or thread is open: when TunablesForStringOps asks for a change, sets
-// GLIBC_TUNABLES and executes `self` (this binary) again with the same arguments and the same
-// process id. Returns only when no change is needed (empty) or the restart cannot happen (why
-// not); flod then runs as it is.
-std::string RestartForStringOps(char** argv, const char* self = "/proc/self/exe");
+// GLIBC_TUNABLES and executes `self` (this binary, by RunningBinary's path) again with the
+// same arguments and the same process id. Returns only when no change is needed (empty) or
+// the restart cannot happen (why not); flod then runs as it is.
+std::string RestartForStringOps(char** argv, const std::string& self);
 
 }  // namespace flod::server

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdlib>
+#include <filesystem>
 #include <optional>
 #include <string>
 
@@ -43,6 +44,13 @@ TEST(StringOpsChoiceTest, ASimilarlyNamedTunableIsNotHwcaps) {
             "x.glibc.cpu.hwcaps=-AVX2:" + std::string(kNoAvx512StringOps));
 }
 
+TEST(RunningBinaryTest, IsThisTestProgramByItsOwnName) {
+  const std::filesystem::path binary = RunningBinary();
+  EXPECT_TRUE(binary.is_absolute()) << binary;
+  EXPECT_EQ(binary.filename(), "unit_server") << binary;
+  EXPECT_TRUE(std::filesystem::is_regular_file(binary)) << binary;
+}
+
 // Runs RestartForStringOps on a binary that does not exist, with GLIBC_TUNABLES set to
 // `tunables` (nullptr: unset) for the call and put back afterwards.
 class RestartTest : public ::testing::Test {
@@ -57,7 +65,7 @@ class RestartTest : public ::testing::Test {
       unsetenv("GLIBC_TUNABLES");
     }
   }
-  std::string RestartWith(const char* tunables) {
+  std::string RestartWith(const char* tunables, const std::string& binary = "/nonexistent/flod") {
     if (tunables != nullptr) {
       setenv("GLIBC_TUNABLES", tunables, 1);
     } else {
@@ -65,7 +73,7 @@ class RestartTest : public ::testing::Test {
     }
     char name[] = "flod";
     char* argv[] = {name, nullptr};
-    return RestartForStringOps(argv, "/nonexistent/flod");
+    return RestartForStringOps(argv, binary);
   }
 
   std::optional<std::string> saved_;
@@ -78,6 +86,11 @@ TEST_F(RestartTest, AFailedRestartSaysWhyAndFlodRunsOn) {
   } else {
     EXPECT_EQ(why, "");  // nothing to change, so no restart was tried
   }
+}
+
+TEST_F(RestartTest, AnUnknownBinaryIsNotExecuted) {
+  EXPECT_EQ(RestartWith(nullptr, ""),
+            CpuHasAvx512() ? "the running binary's path is unknown" : "");
 }
 
 TEST_F(RestartTest, AnOperatorsHwcapsMeansNoRestart) {
