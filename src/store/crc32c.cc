@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <climits>
 
+#include "flod/core/vector_state.h"
+
 namespace flod::store {
 
 uint32_t Crc32cExtend(uint32_t crc, std::string_view data) {
@@ -17,6 +19,7 @@ uint32_t Crc32cExtend(uint32_t crc, std::string_view data) {
     state = crc32_iscsi(bytes, static_cast<int>(piece), state);
     data.remove_prefix(piece);
   }
+  ClearUpperVectorState();
   return ~state;
 }
 

@@ -6,6 +6,7 @@
 
 #include "codec/flo/hex_text.h"
 #include "flod/core/bytes.h"
+#include "flod/core/vector_state.h"
 
 namespace flod::codec::flo {
 namespace {
@@ -79,8 +80,10 @@ std::optional<std::string> ContentError(const Frame& frame, std::string_view hea
 // a + b. ISA-L folds with PCLMULQDQ; a table-driven CRC was 6 % of a pipelined Flo put.
 uint32_t Crc32Extend(uint32_t crc, std::string_view data) {
   // ISA-L only reads the buffer; its C signature predates const.
-  return crc32_gzip_refl(crc, reinterpret_cast<unsigned char*>(const_cast<char*>(data.data())),
-                         data.size());
+  const uint32_t extended = crc32_gzip_refl(
+      crc, reinterpret_cast<unsigned char*>(const_cast<char*>(data.data())), data.size());
+  ClearUpperVectorState();
+  return extended;
 }
 
 }  // namespace

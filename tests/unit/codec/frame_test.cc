@@ -5,6 +5,7 @@
 #include <string>
 
 #include "flo_test_support.h"
+#include "support/vector_state_probe.h"
 
 namespace flod::codec::flo {
 namespace {
@@ -131,6 +132,13 @@ TEST(FrameTest, ChecksumCoversHeaderAroundItsCrcFieldThenPayloadAtEverySize) {
       EXPECT_EQ(FrameCrc(header, payload), BitwiseCrc32(covered));
     }
   }
+}
+
+TEST(FrameTest, ChecksumLeavesNoUpperVectorStateInUse) {
+  // ISA-L's AVX-512 code leaves it; SSE code after it would pay (flod/core/vector_state.h).
+  const std::string header(kSdkHeaderBytes, 'h');
+  (void)FrameCrc(header, std::string(1024, 'p'));
+  EXPECT_FALSE(flod::testing::UpperVectorStateInUse());
 }
 
 TEST(FrameTest, VersionOtherThanTheConnectionsIsABadFrame) {
