@@ -5,7 +5,7 @@
 // the SSE instructions that GCC emits everywhere in flod run with that state; in `perf` of
 // 1 KiB SET at -P 16 on Sapphire Rapids, the first SSE instruction after a WAL record's
 // checksum took 95 % of WalWriter::Append's time, and clearing the state after the checksum
-// took the row from 4.0-4.5 to 3.1-3.9 us of CPU per request (docs/performance.md).
+// took the row from a median 5.4 to 4.1 us of CPU per request (docs/performance.md).
 
 namespace flod {
 
